@@ -1,0 +1,58 @@
+"""Evergreen: create_app builds the Flask app (settings, extensions, blueprints, catalog)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from lms import catalog_store, errors, security
+from lms.config import ROOT, check_production, load_settings
+from lms.extensions import csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS = str(Path(__file__).with_name("migrations"))
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. No migrations, no network, no files written: commands do that."""
+    instance = Path(os.environ.get("LMS_INSTANCE_PATH", ROOT / "instance")).resolve()
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    settings = load_settings(instance, config)
+    app.config.update(settings)
+    check_production(app.config)
+    if not app.config["SECRET_KEY"]:
+        # No key yet (`lms run` writes one): this process gets a random one of its own.
+        app.config["SECRET_KEY"] = os.urandom(32).hex()
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from lms.auth import services as auth_services
+    from lms.progress import models as _progress_models  # noqa: F401 - register the tables
+
+    login_manager.user_loader(auth_services.load_session_user)
+
+    from lms.auth.views import bp as auth_bp
+    from lms.learn.views import bp as learn_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(learn_bp)
+
+    security.init_app(app)
+    errors.init_app(app)
+    catalog_store.init_app(app)
+    return app

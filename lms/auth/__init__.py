@@ -1,0 +1,1 @@
+"""Accounts: people, sign-up, sign-in and sessions."""

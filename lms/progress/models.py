@@ -1,0 +1,45 @@
+"""Progress records. They point at content by stable keys (course, module, version), never by
+foreign key, so content can change under them. Completions are append-only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.extensions import db
+from lms.models import UTCDateTime, utcnow
+
+
+class Completion(db.Model):
+    """A person completed one version of one module. Inserted once, never updated or deleted."""
+
+    __tablename__ = "completion"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_key", "module_key", "module_version"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    course_key: Mapped[str] = mapped_column(String(100))
+    module_key: Mapped[str] = mapped_column(String(100))
+    module_version: Mapped[int] = mapped_column(Integer)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ModuleView(db.Model):
+    """When a person first and last opened a module: 'started', and where to resume."""
+
+    __tablename__ = "module_view"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_key", "module_key"),
+        Index("ix_module_view_user_last", "user_id", "last_viewed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    course_key: Mapped[str] = mapped_column(String(100))
+    module_key: Mapped[str] = mapped_column(String(100))
+    first_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

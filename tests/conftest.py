@@ -1,0 +1,87 @@
+"""Shared fixtures: an app on a fresh database per test, a client, and small factories."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lms import create_app
+from lms.auth import services as auth_services
+from lms.extensions import db
+
+FIXTURE_COURSES = Path(__file__).parent / "fixtures" / "courses"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def courses_dir(tmp_path: Path) -> Path:
+    """A private copy of the fixture courses, so a test may edit files."""
+    target = tmp_path / "courses"
+    shutil.copytree(FIXTURE_COURSES, target)
+    return target
+
+
+@pytest.fixture
+def app_config(tmp_path: Path, courses_dir: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "COURSES_DIR": str(courses_dir),
+    }
+
+
+@pytest.fixture
+def app(app_config: dict, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(app_config)
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    def make(email: str = "sam@example.org", name: str = "Sam Staffer", *, admin: bool = False,
+             trainer: bool = False, password: str = PASSWORD):
+        with app.app_context():
+            user = auth_services.register(name, email, password)
+            user.is_admin = admin
+            user.is_trainer = trainer
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, email: str = "sam@example.org", password: str = PASSWORD):
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def logged_in(client, make_user):
+    make_user()
+    response = login(client)
+    assert response.status_code == 302
+    return client
