@@ -37,8 +37,11 @@ def run_command(info: ScriptInfo, host: str, port: int, debug: bool) -> None:
     app = info.load_app()
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
+    from werkzeug.serving import run_simple
+
+    app.debug = debug
     click.echo(f"Evergreen is running at http://{host}:{port}/  (Ctrl+C to stop)")
-    app.run(host=host, port=port, debug=debug, use_reloader=debug)
+    run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
 
 
 @main.group()
@@ -112,8 +115,8 @@ def user_create(email: str, name: str, password: str, admin: bool, trainer: bool
         raise click.BadParameter(problem, param_hint="password")
     try:
         account = services.register(name, email, password)
-    except services.EmailTaken:
-        raise click.BadParameter("an account with this email exists", param_hint="email")
+    except services.EmailTaken as taken:
+        raise click.BadParameter("an account with this email exists", param_hint="email") from taken
     account.is_admin = account.is_admin or admin
     account.is_trainer = trainer
     db.session.commit()
@@ -130,3 +133,7 @@ def _add_flask_commands() -> None:
 
 
 _add_flask_commands()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,4 @@
-"""Settings: defaults, then instance/config.py, then LMS_* environment variables, then the test override.
+"""Settings: defaults, then instance/config.py, then LMS_* variables, then the test override.
 
 Every setting a deployment may change is listed in DEFAULTS with its environment variable name
 (LMS_ + the key). Production (LMS_ENV=production) refuses to start with an insecure setting.
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRET_FILE = "secret_key"
+SECRET_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 
 DEFAULTS: dict[str, Any] = {
     "ENV": "development",

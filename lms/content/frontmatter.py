@@ -88,7 +88,8 @@ class FieldReader:
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 self.diagnostics.append(
-                    error(self.path, self.line(key), "C003", f"Missing '{key}:' in the front matter.")
+                    error(self.path, self.line(key), "C003",
+                          f"Missing '{key}:' in the front matter.")
                 )
             return default
         if not isinstance(value, str | int | float):
@@ -99,7 +100,8 @@ class FieldReader:
     def integer(self, key: str, default: int, minimum: int = 0) -> int:
         value = self.doc.meta.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(key, f"'{key}:' must be a whole number of at least {minimum} (got {value!r}).")
+            self.fail(key, f"'{key}:' must be a whole number of at least {minimum} "
+                           f"(got {value!r}).")
             return default
         return value
 
@@ -122,6 +124,7 @@ class FieldReader:
         if value is None:
             return None
         if not isinstance(value, str) or not KEY_PATTERN.match(value):
-            self.fail(key, f"'{key}:' may only use lowercase letters, digits and '-' (got {value!r}).")
+            self.fail(key, f"'{key}:' may only use lowercase letters, digits and '-' "
+                           f"(got {value!r}).")
             return None
         return value

@@ -1,0 +1,42 @@
+"""`lms courses check` and `lms courses show` from the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURE_COURSES
+
+
+def lms(*args: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LMS_INSTANCE_PATH": str(tmp_path / "instance")}
+    return subprocess.run([sys.executable, "-m", "lms.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_passes_on_good_courses(tmp_path: Path):
+    result = lms("courses", "check", str(FIXTURE_COURSES), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 errors" in result.stderr
+
+
+def test_check_fails_with_file_and_line_on_a_broken_file(tmp_path: Path):
+    course = tmp_path / "courses" / "broken"
+    course.mkdir(parents=True)
+    (course / "course.md").write_text("---\ntitle: Broken\n---\n")
+    (course / "01-a.md").write_text("---\ntitle: A\nminutes: lots\n---\n")
+    result = lms("courses", "check", str(tmp_path / "courses"), tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert "courses/broken/01-a.md:3:1: error C004:" in result.stdout
+
+
+def test_show_json_prints_the_parsed_catalog(tmp_path: Path):
+    result = lms("courses", "show", "--json", str(FIXTURE_COURSES), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    basics = data["courses"][0]
+    assert basics["key"] == "basics"
+    assert [m["key"] for m in basics["modules"]] == ["welcome", "reading-lists", "wrap-up"]
