@@ -47,10 +47,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.user_loader(auth_services.load_session_user)
 
     from lms.auth.views import bp as auth_bp
+    from lms.campaigns import cycle_views  # noqa: F401 - adds the cycle routes
+    from lms.campaigns.views import bp as campaigns_bp
+    from lms.campaigns.views import join_bp
+    from lms.learn import quiz_views  # noqa: F401 - adds the quiz routes to the learn blueprint
     from lms.learn.views import bp as learn_bp
+    from lms.routing import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
+    app.register_blueprint(campaigns_bp)
+    app.register_blueprint(join_bp)
 
     security.init_app(app)
     errors.init_app(app)

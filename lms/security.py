@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, Response, abort, request
 from flask_login import current_user
 
@@ -19,8 +21,9 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Form fields that may legitimately repeat: the ticked boxes of a pick-several quiz question.
-REPEATABLE_PREFIX = "q-"
+# Form fields that may legitimately repeat: ticked boxes (a pick-several quiz question, the roles
+# of a plan row, the people returning next cycle).
+REPEATABLE = re.compile(r"q-[A-Za-z0-9_-]+|rows-\d+-roles|returning")
 
 
 def set_headers(response: Response) -> Response:
@@ -43,7 +46,7 @@ def guard_request() -> None:
         values = request.form.getlist(key)
         if any("\x00" in value for value in values) or "\x00" in key:
             abort(400, "The form contained a NUL character.")
-        if len(values) > 1 and not key.startswith(REPEATABLE_PREFIX):
+        if len(values) > 1 and not REPEATABLE.fullmatch(key):
             abort(400, f"The field '{key[:40]}' was sent more than once.")
 
 

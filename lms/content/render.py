@@ -43,6 +43,7 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
     "abbr": {"title"},
+    "ol": {"start"},
     "th": {"id"},
     **{f"h{n}": {"id"} for n in range(1, 7)},
 }

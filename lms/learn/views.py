@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from flask import (
@@ -17,13 +18,15 @@ from flask import (
 from flask_login import current_user, login_required
 
 from lms import policy
-from lms.auth.forms import EmptyForm
+from lms.learn.forms import QuizForm
+from lms.models import utcnow
+from lms.campaigns.queries import memberships_of, requirements_for
+from lms.catalog_store import current_catalog
 from lms.content.catalog import Course, Module
 from lms.content.loader import MODULE_FILE
-from lms.catalog_store import current_catalog
 from lms.extensions import db
 from lms.progress import services
-from lms.progress.queries import progress_for, training_overview
+from lms.progress.queries import attempts_for, progress_for, training_overview
 
 bp = Blueprint("learn", __name__)
 
@@ -69,9 +72,12 @@ def course(course_key: str):
 def module(course_key: str, module_key: str):
     course, module = _module_or_404(course_key, module_key)
     previous, following = course.neighbours(module)
+    user_id = _user_id()
     return render_template(
         "learn/module.html", course=course, module=module, previous=previous,
-        following=following, progress=progress_for(_user_id()), form=EmptyForm(),
+        following=following, progress=progress_for(user_id),
+        quiz_forms={quiz.id: QuizForm() for quiz in module.quizzes},
+        attempts=attempts_for(user_id, module) if user_id else [],
     )
 
 
@@ -121,6 +127,17 @@ def my_training():
     catalog = current_catalog()
     progress = progress_for(current_user.id)
     courses = catalog.visible_courses(policy.is_trainer(current_user))
+    memberships = memberships_of(current_user.id)
     return render_template("learn/my_training.html", courses=courses, progress=progress,
                            resume=progress.last_viewed(catalog),
-                           overview=training_overview(progress, courses))
+                           overview=training_overview(progress, courses),
+                           memberships=memberships, today=utcnow().date(),
+                           requirements=requirements_for(memberships, catalog, progress))
+
+
+@bp.app_template_filter("shuffle_with")
+def shuffle_with(items, seed: str) -> list:
+    """The same order for the same form (seeded by its submission token): display only."""
+    shuffled = list(items)
+    random.Random(seed).shuffle(shuffled)  # noqa: S311 - display order, not security
+    return shuffled

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from lms.content.catalog import Catalog, Course, Module
 from lms.extensions import db
-from lms.progress.models import Completion, ModuleView
+from lms.progress.models import Completion, ModuleView, QuizAttempt
 
 
 class Status(StrEnum):
@@ -35,6 +35,11 @@ class Progress:
 
     completed: dict[tuple[str, str], int]
     viewed: dict[tuple[str, str], datetime]
+    best_percent: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def best_score(self, module: Module) -> float | None:
+        """The person's best quiz percentage in this module, at any version, or None."""
+        return self.best_percent.get((module.course_key, module.key))
 
     def status(self, module: Module) -> Status:
         key = (module.course_key, module.key)
@@ -66,7 +71,7 @@ EMPTY = Progress({}, {})
 
 
 def progress_for(user_id: int | None) -> Progress:
-    """Two queries, however many modules the person has touched."""
+    """Three queries, however many modules the person has touched."""
     if user_id is None:
         return EMPTY
     completed = db.session.execute(
@@ -78,10 +83,27 @@ def progress_for(user_id: int | None) -> Progress:
         select(ModuleView.course_key, ModuleView.module_key, ModuleView.last_viewed_at)
         .where(ModuleView.user_id == user_id)
     ).all()
+    best = db.session.execute(
+        select(QuizAttempt.course_key, QuizAttempt.module_key, func.max(QuizAttempt.percent))
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.passed.is_not(None))
+        .group_by(QuizAttempt.course_key, QuizAttempt.module_key)
+    ).all()
     return Progress(
         {(c, m): v for c, m, v in completed},
         {(c, m): at for c, m, at in viewed},
+        {(c, m): percent for c, m, percent in best},
     )
+
+
+def attempts_for(user_id: int, module: Module) -> list[QuizAttempt]:
+    """The person's attempts at this module's quizzes, newest first."""
+    return list(db.session.scalars(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.course_key == module.course_key,
+            QuizAttempt.module_key == module.key,
+        ).order_by(QuizAttempt.created_at.desc(), QuizAttempt.id.desc())
+    ))
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,15 @@
-"""Recording progress: views (for resume) and completions (append-only, exactly once)."""
+"""Recording progress: views (for resume), completions and quiz attempts, each exactly once."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from lms.content.catalog import Module
+from lms.content.quiz import Quiz, QuizResult, ResponseError, grade_quiz
 from lms.db_ops import insert_once
 from lms.extensions import db
 from lms.models import utcnow
-from lms.progress.models import Completion, ModuleView
+from lms.progress.models import Completion, ModuleView, QuizAttempt
 
 
 def record_view(user_id: int, module: Module) -> None:
@@ -31,3 +32,49 @@ def complete_module(user_id: int, module: Module) -> bool:
         "module_version": module.version,
         "completed_at": utcnow(),
     })
+
+
+def submit_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
+                   answers: dict[str, list[str]]) -> tuple[QuizAttempt, QuizResult]:
+    """Grade and store an attempt once per submission token; a replay returns the first one.
+
+    Raises ResponseError (nothing written) when the answers are not what the form could send.
+    Passing every graded quiz of the module completes the module at its current version.
+    """
+    result = grade_quiz(quiz, answers)
+    key = {"user_id": user_id, "submission_token": token}
+    insert_once(QuizAttempt, {
+        **key,
+        "course_key": module.course_key,
+        "module_key": module.key,
+        "module_version": module.version,
+        "quiz_id": quiz.id,
+        "quiz_version": quiz.version,
+        "record": result.to_record(),
+        "earned": result.earned,
+        "max_points": result.max_points,
+        "percent": result.percent,
+        "passed": result.passed,
+        "created_at": utcnow(),
+    })
+    attempt = db.session.scalars(select(QuizAttempt).filter_by(**key)).one()
+    if attempt.quiz_id != quiz.id or attempt.module_key != module.key:
+        raise ResponseError("This form was already sent for another quiz. Reload the page.")
+    if attempt.passed and _passed_every_graded_quiz(user_id, module):
+        complete_module(user_id, module)
+    else:
+        record_view(user_id, module)
+    return attempt, result
+
+
+def _passed_every_graded_quiz(user_id: int, module: Module) -> bool:
+    passed = set(db.session.scalars(
+        select(QuizAttempt.quiz_id).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.course_key == module.course_key,
+            QuizAttempt.module_key == module.key,
+            QuizAttempt.module_version == module.version,
+            QuizAttempt.passed.is_(True),
+        )
+    ))
+    return all(quiz.id in passed for quiz in module.graded_quizzes)

@@ -1,0 +1,122 @@
+"""Grading results: what one question and one whole attempt scored, and how it is rounded.
+
+Scores are kept as exact fractions while grading; only the reported numbers are rounded, and
+always toward zero (scores are never negative, so this is a floor):
+
+* a question's ``score`` (in [0, 1]) to 4 decimal places,
+* points (``earned``, per question and in total) to 2 decimal places,
+* ``percent`` to 1 decimal place.
+
+``passed`` is decided on the exact fractions (earned / max >= pass / 100). Because the percent
+is floored, a shown percent never reaches the pass mark when the attempt failed: 79.96% shows
+as 79.9%, not 80.0%. ``passed`` is None for a practice quiz (no ``pass:``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+from fractions import Fraction
+from typing import Any
+
+
+class ResponseError(ValueError):
+    """A submitted answer that no honest form could send; the message is a plain sentence."""
+
+
+def floor_to(value: Fraction, places: int) -> float:
+    """``value`` rounded toward zero to ``places`` decimal places, as a float."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN))
+
+
+def exact(value: float) -> Fraction:
+    """The decimal a float was written as (``0.1`` is 1/10, not its binary neighbour)."""
+    return Fraction(repr(value))
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """How one question was answered and graded.
+
+    ``values`` are the submitted form values in canonical form (what to store and to refill the
+    form with); ``echo`` is what the learner answered as raw text for display (option text for
+    choice questions, the typed text otherwise): NOT HTML, the template escapes it.
+    ``feedback_html`` holds the ``>`` feedback of the selected options or of the matched
+    ``=``/``not=``/``number:`` line; ``outcome_html`` is ``correct:`` or ``incorrect:``.
+    """
+
+    question_id: str
+    type: str
+    fraction: Fraction = field(repr=False)
+    points: float
+    correct: bool
+    blank: bool
+    values: tuple[str, ...] = ()
+    echo: tuple[str, ...] = ()
+    selected: tuple[int, ...] = ()
+    feedback_html: tuple[str, ...] = ()
+    outcome_html: str | None = None
+    explain_html: str | None = None
+
+    @property
+    def score(self) -> float:
+        """The share of the question's points earned, in [0, 1]."""
+        return floor_to(self.fraction, 4)
+
+    @property
+    def earned(self) -> float:
+        return floor_to(self.fraction * exact(self.points), 2)
+
+    def to_record(self) -> dict[str, Any]:
+        return {"id": self.question_id, "answer": list(self.values), "score": self.score,
+                "earned": self.earned, "correct": self.correct}
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    """One graded attempt at a quiz, with per-question results in quiz order."""
+
+    quiz_id: str
+    version: str
+    pass_percent: float | None
+    results: tuple[QuestionResult, ...]
+
+    @property
+    def _earned_exact(self) -> Fraction:
+        return sum((r.fraction * exact(r.points) for r in self.results), Fraction(0))
+
+    @property
+    def _max_exact(self) -> Fraction:
+        return sum((exact(r.points) for r in self.results), Fraction(0))
+
+    @property
+    def earned(self) -> float:
+        return floor_to(self._earned_exact, 2)
+
+    @property
+    def max_points(self) -> float:
+        return floor_to(self._max_exact, 2)
+
+    @property
+    def percent(self) -> float:
+        if not self._max_exact:
+            return 0.0
+        return floor_to(self._earned_exact * 100 / self._max_exact, 1)
+
+    @property
+    def passed(self) -> bool | None:
+        if self.pass_percent is None:
+            return None
+        if not self._max_exact:
+            return False
+        return self._earned_exact * 100 >= exact(self.pass_percent) * self._max_exact
+
+    def result(self, qid: str) -> QuestionResult | None:
+        return next((r for r in self.results if r.question_id == qid), None)
+
+    def to_record(self) -> dict[str, Any]:
+        """A JSON-able summary for storage: answers given and the score of each question."""
+        return {"quiz_id": self.quiz_id, "version": self.version, "earned": self.earned,
+                "max_points": self.max_points, "percent": self.percent,
+                "passed": self.passed, "questions": [r.to_record() for r in self.results]}
