@@ -85,3 +85,29 @@ def logged_in(client, make_user):
     response = login(client)
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture
+def make_campaign(app):
+    """A campaign with an open cycle; `members` maps user id -> role (the first is its creator)."""
+    from datetime import date
+
+    from lms.campaigns import services as campaign_services
+
+    def make(members: dict[int, str], *, name: str = "Lopez for House", year: int = 2026,
+             plan: list[tuple[str, str, int | None]] | None = None) -> int:
+        with app.app_context():
+            (creator, role), *others = members.items()
+            campaign = campaign_services.create_campaign(
+                creator, name=name, state="OH", office="State House", district="District 41",
+                election_year=year, election_date=date(year, 11, 3), role=role)
+            cycle = campaign.current_cycle
+            from lms.campaigns.models import Membership
+
+            db.session.add_all(Membership(cycle_id=cycle.id, user_id=u, role=r) for u, r in others)
+            if plan:
+                campaign_services.set_plan(cycle, plan)
+            db.session.commit()
+            return campaign.id
+
+    return make

@@ -1,0 +1,1 @@
+"""Campaigns that last across election cycles: cycles, members, invites, plans, rollover."""
