@@ -24,13 +24,18 @@ TAG = re.compile(r"<[^>]+>")
 
 
 def load_catalog(courses_dir: str | Path) -> Catalog:
-    """Load every course folder (a folder holding course.md) under `courses_dir`."""
+    """Load every course folder (a folder holding course.md) under `courses_dir`; given one
+    course folder itself, load just that course."""
     root = Path(courses_dir)
     diagnostics: list[Diagnostic] = []
     courses = []
     if not root.is_dir():
         return Catalog((), (error(str(root), 1, "C001", "The courses folder does not exist."),))
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    if (root / "course.md").is_file():
+        folders, root = [root], root.parent
+    else:
+        folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for folder in folders:
         course = _load_course(folder, root, diagnostics)
         if course is not None:
             courses.append(course)

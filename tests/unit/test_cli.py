@@ -40,3 +40,13 @@ def test_show_json_prints_the_parsed_catalog(tmp_path: Path):
     basics = data["courses"][0]
     assert basics["key"] == "basics"
     assert [m["key"] for m in basics["modules"]] == ["welcome", "reading-lists", "wrap-up"]
+
+
+def test_check_accepts_a_single_course_folder(tmp_path: Path):
+    result = lms("courses", "check", str(FIXTURE_COURSES / "basics"), tmp_path=tmp_path)
+    assert result.returncode == 0 and "1 courses, 3 modules" in result.stderr
+    broken = tmp_path / "one"
+    broken.mkdir()
+    (broken / "course.md").write_text("---\ntitle: One\n---\n[x](01-missing.md)\n")
+    result = lms("courses", "check", str(broken), tmp_path=tmp_path)
+    assert result.returncode == 1 and "one/course.md:4:1: error C006" in result.stdout
