@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from lms import catalog_store, errors, security
+from lms import catalog_store, commands, errors, security
 from lms.config import ROOT, check_production, load_settings
 from lms.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(campaigns_bp)
     app.register_blueprint(join_bp)
 
+    commands.register(app)
     security.init_app(app)
     errors.init_app(app)
     catalog_store.init_app(app)

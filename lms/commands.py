@@ -1,0 +1,120 @@
+"""The app's own commands: `lms courses`, `lms user`, `lms demo` (added to app.cli)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+
+@click.group()
+def courses() -> None:
+    """Check and inspect the course files."""
+
+
+def _load(directory: str | None):
+    from lms.content.loader import load_catalog
+
+    return load_catalog(directory or current_app.config["COURSES_DIR"])
+
+
+@courses.command("check")
+@click.argument("directory", required=False)
+@with_appcontext
+def courses_check(directory: str | None) -> None:
+    """Print every problem as file:line:col: severity CODE: message; exit 1 on any error."""
+    catalog = _load(directory)
+    for diagnostic in catalog.diagnostics:
+        click.echo(str(diagnostic))
+    modules = sum(len(c.modules) for c in catalog.courses)
+    errors = len(catalog.errors)
+    warnings = len(catalog.diagnostics) - errors
+    click.echo(f"{len(catalog.courses)} courses, {modules} modules: "
+               f"{errors} errors, {warnings} warnings", err=True)
+    sys.exit(1 if errors else 0)
+
+
+@courses.command("show")
+@click.argument("directory", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the parsed catalog as JSON.")
+@with_appcontext
+def courses_show(directory: str | None, as_json: bool) -> None:
+    """Print the parsed catalog (answer keys included: an operator's tool)."""
+    from lms.content.export import catalog_to_dict
+
+    catalog = _load(directory)
+    data = catalog_to_dict(catalog)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for course in data["courses"]:
+        click.echo(f"{course['key']}: {course['title']} ({len(course['modules'])} modules)")
+        for module in course["modules"]:
+            quizzes = len(module["quizzes"])
+            click.echo(f"  {module['key']} v{module['version']}: {module['title']}"
+                       f" ({module['minutes']} min, {quizzes} quiz{'zes' if quizzes != 1 else ''})")
+
+
+@click.group()
+def user() -> None:
+    """Manage accounts."""
+
+
+@user.command("create")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+@click.option("--admin", is_flag=True, help="Grant the admin role.")
+@click.option("--trainer", is_flag=True, help="Grant the trainer role.")
+@with_appcontext
+def user_create(email: str, name: str, password: str, admin: bool, trainer: bool) -> None:
+    """Create an account (for servers where self-registration is closed)."""
+    from lms.auth import services
+    from lms.auth.passwords import password_problem
+    from lms.extensions import db
+
+    problem = password_problem(password)
+    if problem:
+        raise click.BadParameter(problem, param_hint="password")
+    try:
+        account = services.register(name, email, password)
+    except services.EmailTaken as taken:
+        raise click.BadParameter("an account with this email exists", param_hint="email") from taken
+    account.is_admin = account.is_admin or admin
+    account.is_trainer = trainer
+    db.session.commit()
+    roles = [r for r, on in (("admin", account.is_admin), ("trainer", trainer)) if on]
+    click.echo(f"Created user {account.id} <{account.email}>"
+               + (f" ({', '.join(roles)})" if roles else ""))
+
+
+@click.command("demo")
+@click.option("--campaigns", default=2, show_default=True, type=click.IntRange(2, 100000))
+@click.option("--people", default=12, show_default=True, type=click.IntRange(4, 1000000))
+@click.option("--force", is_flag=True, help="Add demo data to a database that has accounts.")
+@with_appcontext
+def demo_command(campaigns: int, people: int, force: bool) -> None:
+    """Fill the database with sample campaigns, people and progress."""
+    from lms.catalog_store import current_catalog
+    from lms.demo import PASSWORD, DemoRefused, build_demo
+    from lms.extensions import db
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    try:
+        result = build_demo(current_catalog(), campaigns=campaigns, people=people, force=force)
+    except DemoRefused as refused:
+        raise click.ClickException(str(refused)) from refused
+    db.session.commit()
+    click.echo(f"Demo data: {result.campaigns} campaigns, {result.people} people.")
+    click.echo(f"Log in with any of these accounts (password: {PASSWORD}):")
+    for email, name, role in result.accounts:
+        click.echo(f"  {email:<24} {name:<14} {role}")
+
+
+def register(app: Flask) -> None:
+    for command in (courses, user, demo_command):
+        app.cli.add_command(command)
