@@ -42,7 +42,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.session_protection = "basic"
 
     from lms.auth import services as auth_services
-    from lms.progress import models as _progress_models  # noqa: F401 - register the tables
+    from lms.certificates import models as _certificate_models  # noqa: F401 - the tables
+    from lms.progress import models as _progress_models  # noqa: F401
+    from lms.reminders import models as _reminder_models  # noqa: F401
+    from lms.trainer import models as _trainer_models  # noqa: F401
 
     login_manager.user_loader(auth_services.load_session_user)
 

@@ -45,7 +45,7 @@ def _question_type(draft: QuestionDraft, ctx: BuildContext, has_next: bool) -> Q
         found = ", ".join(f"{TYPE_FOR_KIND[kind].kind_label} (line {line})"
                           for kind, line in kinds.items())
         ctx.error(draft.at, "Q011", f"Question {draft.number} mixes answer kinds: {found}. "
-                                      "Use one kind per question.")
+                                    "Use one kind per question.")
         return None
     return TYPE_FOR_KIND[next(iter(kinds))]
 

@@ -203,12 +203,13 @@ class BlockParser:
             if near:
                 self._near_miss_error(item, near)
             elif self.state == "single":
-                self.ctx.error(item, "Q021", f"Unexpected text after '{self.single_key}'. This "
+                self.ctx.error(item, "Q021", f"Unexpected text after '{self.keyword_name}'. This "
                                "keyword takes one line; question text goes before it.")
             else:
                 self.ctx.error(item, "Q021", _STRAY)
 
     def _near_miss_error(self, item: QuizLine, near: tuple[str, str]) -> None:
+        self.state = "skip"
         self.ctx.error(item, "Q025", f"Unknown keyword '{near[0]}'; did you mean "
                                      f"'{near[1]}'? {_BACKSLASH}")
 
@@ -228,16 +229,14 @@ class BlockParser:
                        "question text. To quote text inside the question, write '\\>' at the "
                        "start of the line.")
         else:
-            key = self.single_key if self.state == "single" else self.field_key
             message = ("'>' feedback must come right after an answer line, but it follows "
-                       f"'{key}'.")
+                       f"'{self.keyword_name}'.")
         self.ctx.error(item, "Q020", message)
 
     @property
-    def single_key(self) -> str:
+    def keyword_name(self) -> str:
+        """The last keyword line, as written (lower case), for messages."""
         return self.keyword.written.lower() if self.keyword else "a keyword"
-
-    field_key = single_key
 
     # -- answer lines ---------------------------------------------------------------------
 

@@ -123,7 +123,7 @@ class _ChoiceType(QuestionType):
         ok = True
         if len(answers) < 2:
             ctx.error(draft.at, "Q014", f"Question {draft.number} needs at least 2 options "
-                                          f"(found {len(answers)}).")
+                                        f"(found {len(answers)}).")
             ok = False
         seen: dict[str, int] = {}
         for answer in answers:
@@ -159,7 +159,7 @@ class SingleChoice(_ChoiceType):
         marked = [a.line for a in draft.answers if a.line.correct]
         if not marked:
             ctx.error(draft.at, "Q012", f"Question {draft.number} has no correct option. "
-                                          "Mark the right answer with (x).")
+                                        "Mark the right answer with (x).")
         elif len(marked) > 1:
             lines = _lines_list([m.line for m in marked])
             ctx.error(marked[1], "Q013", f"Question {draft.number} has {len(marked)} options "
@@ -190,7 +190,7 @@ class MultipleSelect(_ChoiceType):
         marked = [a for a in draft.answers if a.line.correct]
         if not marked:
             ctx.error(draft.at, "Q012", f"Question {draft.number} has no correct option. "
-                                          "Mark the right answers with [x].")
+                                        "Mark the right answers with [x].")
         elif len(marked) == len(draft.answers) >= 2:
             ctx.warning(draft.at, "W104",
                         f"Every option in question {draft.number} is marked correct.")
@@ -261,7 +261,7 @@ class ShortText(QuestionType):
         ok = bool(accepted) and all(a.text for a in draft.answers)
         if not accepted:
             ctx.error(draft.at, "Q015", f"Question {draft.number} has only 'not=' lines; add "
-                                          "at least one accepted answer with '= …'.")
+                                        "at least one accepted answer with '= …'.")
         ignored = "spacing is" if draft.case_sensitive else "case and spacing are"
         first: dict[tuple[bool, str], AnswerDraft] = {}
         for answer in draft.answers:

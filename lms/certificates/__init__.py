@@ -1,0 +1,1 @@
+"""Certificates: issued when a course is complete, verifiable by code, revocable, renewable."""

@@ -1,0 +1,1 @@
+"""Trainer tools: preview and edit modules in the browser, question statistics, content health."""
