@@ -59,6 +59,46 @@ def courses_show(directory: str | None, as_json: bool) -> None:
                        f" ({module['minutes']} min, {quizzes} quiz{'zes' if quizzes != 1 else ''})")
 
 
+@courses.command("import-gift")
+@click.argument("bank", type=click.Path(exists=True, dir_okay=False))
+@click.option("--course", "course_key", required=True, help="The course folder to write into.")
+@click.option("--module", "module_key", help="Append to this module (or create it).")
+@with_appcontext
+def courses_import_gift(bank: str, course_key: str, module_key: str | None) -> None:
+    """Convert a Moodle GIFT question bank into quiz blocks in a module file."""
+    from pathlib import Path
+
+    from lms.content.gift import convert_gift
+    from lms.content.loader import MODULE_FILE, SLUG
+
+    folder = Path(current_app.config["COURSES_DIR"]) / course_key
+    if not SLUG.match(course_key) or not (folder / "course.md").is_file():
+        raise click.BadParameter(f"no course folder {folder}", param_hint="--course")
+    module_key = module_key or Path(bank).stem.lower().replace("_", "-")
+    if not SLUG.match(module_key):
+        raise click.BadParameter("use lowercase letters, digits and '-'", param_hint="--module")
+    conversion = convert_gift(Path(bank).read_text(encoding="utf-8-sig"), bank,
+                              quiz_id_prefix=f"{course_key}-{module_key}")
+    for diagnostic in conversion.diagnostics:
+        click.echo(str(diagnostic))
+    existing = {MODULE_FILE.match(p.name).group(2): p for p in folder.glob("*.md")
+                if MODULE_FILE.match(p.name)}
+    target = existing.get(module_key)
+    if target is None:
+        number = max((int(MODULE_FILE.match(p.name).group(1)) for p in existing.values()),
+                     default=0) + 1
+        target = folder / f"{number:02d}-{module_key}.md"
+        title = module_key.replace("-", " ").capitalize()
+        target.write_text(f"---\ntitle: \"{title}\"\nminutes: 10\nversion: 1\n---\n\n"
+                          + conversion.markdown, encoding="utf-8")
+    else:
+        with target.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + conversion.markdown)
+    click.echo(f"{conversion.imported} questions imported into {target}, "
+               f"{conversion.skipped} not converted (listed above).", err=True)
+    sys.exit(1 if any(d.is_error for d in conversion.diagnostics) else 0)
+
+
 @click.group()
 def user() -> None:
     """Manage accounts."""

@@ -50,3 +50,35 @@ def test_check_accepts_a_single_course_folder(tmp_path: Path):
     (broken / "course.md").write_text("---\ntitle: One\n---\n[x](01-missing.md)\n")
     result = lms("courses", "check", str(broken), tmp_path=tmp_path)
     assert result.returncode == 1 and "one/course.md:4:1: error C006" in result.stdout
+
+
+def test_import_gift_writes_a_checked_module(tmp_path: Path):
+    import shutil
+
+    courses = tmp_path / "courses"
+    shutil.copytree(FIXTURE_COURSES / "basics", courses / "basics")
+    bank = tmp_path / "canvass_bank.gift"
+    bank.write_text(
+        "::Opener::What do you say first? {=Your name and why you are there ~Who they vote for}\n"
+        "\n"
+        "::Pace::Doors per hour for 60 doors in 3 hours? {#20:2}\n"
+        "\n"
+        "::Match::Pair them {=DoorLog -> doors =PhoneLog -> calls}\n"
+        "\n"
+        "::Bad::Broken number {#abc}\n")
+    env_courses = {"LMS_COURSES_DIR": str(courses)}
+    import os
+
+    os.environ.update(env_courses)
+    try:
+        result = lms("courses", "import-gift", str(bank), "--course", "basics",
+                     tmp_path=tmp_path)
+    finally:
+        os.environ.pop("LMS_COURSES_DIR")
+    assert result.returncode == 1  # the broken numeric question is an error
+    assert "canvass_bank.gift:5:" in result.stdout and "canvass_bank.gift:7:" in result.stdout
+    assert "2 questions imported" in result.stderr
+    module = courses / "basics" / "04-canvass-bank.md"
+    assert module.is_file()
+    check = lms("courses", "check", str(courses), tmp_path=tmp_path)
+    assert check.returncode == 0, check.stdout
