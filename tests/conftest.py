@@ -1,12 +1,20 @@
-"""Shared fixtures: an app on a fresh database per test, a client, and small factories."""
+"""Shared fixtures: an app on a fresh database per test, a client, and small factories.
+
+Every test that uses `app_config` runs on SQLite and, when LMS_TEST_DATABASE_URL names a
+PostgreSQL server, on PostgreSQL too: a fresh database for the run, a fresh schema per test.
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
+import sqlalchemy
 
 from lms import create_app
 from lms.auth import services as auth_services
@@ -24,13 +32,56 @@ def courses_dir(tmp_path: Path) -> Path:
     return target
 
 
+POSTGRES_URL = os.environ.get("LMS_TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+_schemas = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A fresh PostgreSQL database for this run, dropped at the end. Unreachable: a failure."""
+    url = sqlalchemy.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = f"evergreen_test_{os.getpid()}"
+    try:
+        admin = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sqlalchemy.exc.OperationalError as problem:
+        pytest.fail(f"LMS_TEST_DATABASE_URL is set but PostgreSQL is unreachable: {problem}")
+    yield url.set(database=name)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path: Path) -> str:
+    """A fresh, empty database: a SQLite file, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    url = request.getfixturevalue("postgres_database")
+    schema = f"t{next(_schemas)}"
+    engine = sqlalchemy.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    request.addfinalizer(lambda: _drop_schema(engine, schema))
+    options = quote(f"-csearch_path={schema}")
+    return url.render_as_string(hide_password=False) + f"?options={options}"
+
+
+def _drop_schema(engine, schema: str) -> None:
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    engine.dispose()
+
+
 @pytest.fixture
-def app_config(tmp_path: Path, courses_dir: Path) -> dict:
+def app_config(database_url: str, courses_dir: Path) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "DATABASE_URL": database_url,
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "COURSES_DIR": str(courses_dir),
     }
 
