@@ -1,11 +1,12 @@
-"""Response headers on every response, and request guards every POST passes first."""
+"""Security around every request: response headers, request guards, session lifetime."""
 
 from __future__ import annotations
 
 import re
+import time
 
-from flask import Flask, Response, abort, request
-from flask_login import current_user
+from flask import Flask, Response, abort, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -50,6 +51,33 @@ def guard_request() -> None:
             abort(400, f"The field '{key[:40]}' was sent more than once.")
 
 
+def start_session(user) -> None:
+    """Log the person in on a fresh session: nothing from before login carries over."""
+    session.clear()
+    session.permanent = True
+    login_user(user)
+    session["_login_at"] = session["_seen"] = int(time.time())
+
+
+def enforce_session_lifetime():
+    """End a session idle too long, or older than the absolute lifetime."""
+    if not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if now - session.get("_seen", 0) > idle or now - session.get("_login_at", 0) > absolute:
+        logout_user()
+        session.clear()
+        flash("Your session ended. Log in again to continue.", "info")
+        return redirect(url_for("auth.login", next=request.path if request.method == "GET"
+                                else None))
+    if now - session["_seen"] > 60:  # refresh the idle clock at most once a minute
+        session["_seen"] = now
+    return None
+
+
 def init_app(app: Flask) -> None:
     app.before_request(guard_request)
+    app.before_request(enforce_session_lifetime)
     app.after_request(set_headers)

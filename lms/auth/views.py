@@ -5,11 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from lms.auth import services
 from lms.auth.forms import EmptyForm, LoginForm, RegisterForm
 from lms.extensions import db, limiter
+from lms.security import start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -48,7 +49,7 @@ def register():
             )
         else:
             db.session.commit()
-            login_user(user)
+            start_session(user)
             flash(f"Welcome, {user.name}. Your account is ready.", "success")
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/register.html", form=form)
@@ -65,7 +66,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()  # a rehashed password
-            login_user(user)
+            start_session(user)
             return redirect(safe_next(request.args.get("next")))
         form.password.errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form)

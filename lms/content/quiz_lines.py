@@ -182,14 +182,14 @@ def _number_problem(rest: str) -> str:
         token = m.group()
         return (f"'{token}' uses a comma to group digits; write numbers without separators, "
                 f"e.g. '{token.replace(',', '')}'.")
-    if m := re.search(r"[0-9]*,[0-9]+", rest):
+    if m := re.search(r"(?<![0-9])[0-9]*,[0-9]+", rest):
         token = m.group()
         return f"'{token}' uses a comma; use a dot for decimals, e.g. '{token.replace(',', '.')}'."
     if m := re.search(r"[0-9]{1,3}(?: [0-9]{3})+(?![0-9])", rest):
         token = m.group()
         return (f"'{token}' uses spaces to group digits; write it without separators, "
                 f"e.g. '{token.replace(' ', '')}'.")
-    if m := re.search(r"[0-9.]+[eE][+-]?[0-9]+", rest):
+    if m := re.search(r"(?<![0-9.])[0-9.]+[eE][+-]?[0-9]+", rest):
         token = m.group()
         try:
             plain = Decimal(token)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property
 from typing import Any, Literal
 
@@ -162,7 +163,8 @@ class Quiz:
 
     @property
     def max_points(self) -> float:
-        return float(sum(question.points for question in self.questions))
+        """Total points, summed exactly as written (0.1 + 0.2 is 0.3)."""
+        return float(sum((Fraction(repr(q.points)) for q in self.questions), Fraction(0)))
 
     def question(self, qid: str) -> Question | None:
         return next((q for q in self.questions if q.id == qid), None)
