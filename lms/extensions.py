@@ -38,12 +38,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     for pragma in (
-        "journal_mode=WAL",
-        "synchronous=FULL",
-        "foreign_keys=ON",
-        "busy_timeout=10000",
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=FULL",
+        "PRAGMA foreign_keys=ON",
+        "PRAGMA busy_timeout=10000",
     ):
-        cursor.execute(f"PRAGMA {pragma}")
+        cursor.execute(pragma)
     cursor.close()
 
 
