@@ -155,6 +155,65 @@ def demo_command(campaigns: int, people: int, force: bool) -> None:
         click.echo(f"  {email:<24} {name:<14} {role}")
 
 
+@click.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def export_command(path: str) -> None:
+    """Write everything to a versioned JSON file (keep it safe: it holds personal data)."""
+    from lms.portability import export_data, write_export
+
+    with click.progressbar(length=_total_rows(), label="Exporting") as bar:
+        data = export_data(progress=bar.update)
+    write_export(path, data)
+    current_app.logger.info("exported the database to %s", path)
+    click.echo(f"Exported {sum(map(len, data['tables'].values()))} rows to {path}.")
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_command(path: str) -> None:
+    """Restore an export into an empty database, in one transaction."""
+    from lms.extensions import db
+    from lms.portability import ImportRefused, import_data, read_export
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    try:
+        data = read_export(path)
+        rows = sum(len(r) for r in data.get("tables", {}).values()) if isinstance(
+            data, dict) and isinstance(data.get("tables"), dict) else 0
+        with click.progressbar(length=rows, label="Importing") as bar:
+            counts = import_data(data, progress=bar.update)
+        db.session.commit()
+    except ImportRefused as refused:
+        db.session.rollback()
+        raise click.ClickException(f"Nothing was imported: {refused}") from refused
+    click.echo(f"Imported {sum(counts.values())} rows from {path}.")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(path: str) -> None:
+    """Copy the live database consistently (SQLite online backup API, or pg_dump)."""
+    from lms.backup import BackupFailed, backup_database
+
+    try:
+        click.echo(backup_database(current_app.config["SQLALCHEMY_DATABASE_URI"], path))
+    except BackupFailed as failed:
+        raise click.ClickException(str(failed)) from failed
+
+
+def _total_rows() -> int:
+    from sqlalchemy import func, select
+
+    from lms.extensions import db
+    from lms.portability import _tables
+
+    return sum(db.session.scalar(select(func.count()).select_from(t)) for t in _tables())
+
+
 def register(app: Flask) -> None:
-    for command in (courses, user, demo_command):
+    for command in (courses, user, demo_command, export_command, import_command,
+                    backup_command):
         app.cli.add_command(command)
