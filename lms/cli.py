@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask.cli import FlaskGroup, ScriptInfo, pass_script_info
+from flask.cli import FlaskGroup
 from flask_migrate import upgrade
 
 from lms import create_app
@@ -28,11 +28,10 @@ def _instance_path() -> Path:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--debug/--no-debug", default=False, help="Reload on code changes; show tracebacks.")
-@pass_script_info
-def run_command(info: ScriptInfo, host: str, port: int, debug: bool) -> None:
+def run_command(host: str, port: int, debug: bool) -> None:
     """Apply pending migrations, then serve the app (development server)."""
     ensure_secret_key(_instance_path())
-    app = info.load_app()
+    app = create_app()  # built after the key exists (the CLI may have built one before)
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
     from werkzeug.serving import run_simple

@@ -24,10 +24,20 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "10 per minute",
     "REGISTRATION_OPEN": True,
     "CATALOG_PRIVATE": False,
-    "COURSES_RELOAD_SECONDS": 0.0,  # 0: load once; >0: re-check course files this often
+    # Re-check course files this often, so every process sees a trainer's browser edit within
+    # seconds (lms/catalog_store.py); 0: load once, for deployments where nobody edits courses.
+    "COURSES_RELOAD_SECONDS": 2.0,
+    "RENDER_CACHE_DIR": "",  # rendered modules by content hash; "": <instance>/cache, "off": none
     "SESSION_IDLE_MINUTES": 120,
     "ORGANISATION_NAME": "Evergreen",
     "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "RATELIMIT_KEY_PREFIX": "evergreen",
+    "FAULT_INJECTION": "",  # tests only: see lms/faults.py
+    # Mail (lms/mail.py): without SMTP_HOST, messages go to the `lms.mail` log instead.
+    "SMTP_HOST": "",
+    "SMTP_PORT": 25,
+    "MAIL_FROM": "evergreen@localhost",
+    "BASE_URL": "http://127.0.0.1:5000",  # absolute links in mail come from here, never Host
 }
 
 

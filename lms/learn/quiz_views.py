@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from lms.content.quiz import ResponseError, grade_quiz
 from lms.extensions import db
+from lms.faults import fault_point
 from lms.learn.forms import QuizForm, submitted_answers
 from lms.learn.views import _module_or_404, bp
 from lms.progress import services
@@ -36,6 +37,7 @@ def submit_quiz(course_key: str, module_key: str, quiz_id: str):
     except ResponseError as problem:
         db.session.rollback()
         abort(400, str(problem))
+    fault_point("quiz-before-commit")
     db.session.commit()
     return redirect(url_for(".quiz_result", course_key=course.key, module_key=module.key,
                             quiz_id=quiz.id, attempt_id=attempt.id))
