@@ -13,5 +13,8 @@ def insert_once(model: type, values: dict[str, Any]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING; True when this call inserted the row."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model.__table__).values(**values).on_conflict_do_nothing()
-    return db.session.execute(statement).rowcount == 1
+    table = model.__table__
+    statement = (insert(table).values(**values).on_conflict_do_nothing()
+                 .returning(*table.primary_key.columns))
+    # RETURNING, not rowcount: PostgreSQL drivers report -1 for implicit-RETURNING inserts.
+    return db.session.execute(statement).first() is not None

@@ -23,7 +23,7 @@ from lms.extensions import db
 from lms.models import utcnow
 from lms.progress.models import Completion, ModuleView, QuizAttempt
 
-PASSWORD = "evergreen-demo"
+PASSWORD = "evergreen-demo"  # noqa: S105 - the demo accounts' published password
 ACCOUNTS = [  # email, name, trainer, role in the first campaign
     ("manager@demo.test", "Mia Manager", False, "manager"),
     ("candidate@demo.test", "Carla Lopez", False, "candidate"),
@@ -59,7 +59,7 @@ def build_demo(catalog: Catalog, *, campaigns: int = 2, people: int = 12, force:
     """Fill the database; one transaction, committed by the caller."""
     if db.session.scalar(select(func.count()).select_from(User)) and not force:
         raise DemoRefused("This database already has accounts. Use --force to add demo data.")
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - sample data, not security
     password_hash = hash_password(PASSWORD)
     suffix = "" if not force else "-" + secrets.token_hex(3)
     named = [_user(email.replace("@", suffix + "@"), name, password_hash, trainer)
@@ -109,7 +109,8 @@ def _bulk_users(count: int, password_hash: str, rng: random.Random, suffix: str)
                      "is_trainer": False, "disabled": False, "session_generation": 0,
                      "created_at": utcnow()})
     db.session.execute(insert(User), rows)
-    return list(db.session.scalars(select(User.id).where(User.email.like(f"person%{suffix}@demo.test"))))
+    pattern = f"person%{suffix}@demo.test"
+    return list(db.session.scalars(select(User.id).where(User.email.like(pattern))))
 
 
 def _campaign(name: str, state: str, office: str, district: str) -> Campaign:

@@ -19,7 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from lms.campaigns.models import ROLE_LABELS
 
-STATES = (
+STATES = (  # noqa: SIM905 - a list of 56 codes reads better as one string
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH "
     "NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI"
 ).split()
@@ -59,7 +59,8 @@ class PlanRowForm(FlaskForm):
 
     course_key = StringField(validators=[DataRequired(), Length(max=100)])
     roles = SelectMultipleField("Required for", choices=ROLE_CHOICES,
-                                option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+                                option_widget=CheckboxInput(),
+                                widget=ListWidget(prefix_label=False))
     due_days_before = IntegerField("Due (days before election day)",
                                    validators=[Optional(), NumberRange(min=0, max=3650)])
 

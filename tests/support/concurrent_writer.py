@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 import sys
+import tempfile
 import threading
 
 from lms import create_app
@@ -16,7 +17,7 @@ from lms.progress import services
 
 
 def main(database_url: str, courses: str, users: list[int]) -> None:
-    os.environ.setdefault("LMS_INSTANCE_PATH", "/tmp/lms-concurrency")
+    os.environ.setdefault("LMS_INSTANCE_PATH", tempfile.mkdtemp())
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "COURSES_DIR": courses,
                       "SECRET_KEY": "k" * 40})
     outcome = {"recorded": 0, "already": 0, "errors": []}

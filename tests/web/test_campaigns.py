@@ -14,12 +14,12 @@ from sqlalchemy import event, func, select
 from lms.campaigns.models import Campaign, Invite, Membership, PlanItem
 from lms.extensions import db
 from lms.models import utcnow
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token
 
 PLAN = [("basics", "staff", 30), ("basics", "manager", None), ("quizzing", "staff", 400)]
 
 
-def post(client, path, data=None, token_path="/my"):
+def post(client, path, data=None, token_path="/my"):  # noqa: S107 - a page, not a password
     return client.post(path, data={"csrf_token": csrf_token(client, token_path), **(data or {})})
 
 

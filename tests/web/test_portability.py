@@ -24,6 +24,18 @@ REAL_COURSES = Path(__file__).resolve().parents[2] / "courses"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
+_created = []
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines():
+    yield
+    while _created:
+        with _created.pop().app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 def new_app(url: str, tmp_path: Path, courses=REAL_COURSES):
     import os
 
@@ -32,6 +44,7 @@ def new_app(url: str, tmp_path: Path, courses=REAL_COURSES):
                       "DATABASE_URL": url, "COURSES_DIR": str(courses)})
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
+    _created.append(app)
     return app
 
 
