@@ -1,4 +1,4 @@
-"""Sign-up and sign-in forms."""
+"""Sign-up, sign-in, account and password-reset forms."""
 
 from __future__ import annotations
 
@@ -44,6 +44,49 @@ class RegisterForm(FlaskForm):
         problem = password_problem(field.data or "")
         if problem:
             raise ValidationError(problem)
+
+
+class NameForm(FlaskForm):
+    name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+
+
+class NewPasswordForm(FlaskForm):
+    """Choose a new password (the reset page); the account page adds the current one."""
+
+    new_password = PasswordField(
+        "New password",
+        description="At least 8 characters. A short sentence is easy to remember.",
+        validators=[DataRequired()],
+    )
+    confirm_password = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(),
+                    EqualTo("new_password", message="The passwords do not match.")],
+    )
+
+    def validate_new_password(self, field: PasswordField) -> None:
+        problem = password_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(
+        "New email", validators=[DataRequired(), Length(max=254), valid_email],
+        description="Signed up with a campaign address? Move to one you will keep: your "
+                    "training stays with you, whichever campaign you work for next.")
+    password = PasswordField(
+        "Your password", validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        description="To confirm it is you.")
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254), valid_email])
 
 
 class EmptyForm(FlaskForm):

@@ -1,0 +1,1 @@
+"""Administration: people and their access (disable, enable, trainer and admin roles)."""
