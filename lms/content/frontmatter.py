@@ -21,6 +21,19 @@ class Document:
     key_lines: dict[str, int]  # file line of each top-level front-matter key
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _safe_load(raw: str) -> Any:
+    """YAML with libyaml's safe loader when it is installed (ten times faster, same values);
+    a document it refuses is read again by the pure-Python one, whose error messages and line
+    numbers the diagnostics quote."""
+    try:
+        return yaml.load(raw, Loader=_FAST_LOADER)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        return yaml.safe_load(raw)
+
+
 def normalise_newlines(text: str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
@@ -41,7 +54,7 @@ def split(text: str, path: str) -> tuple[Document, list[Diagnostic]]:
     raw = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
     try:
-        meta = yaml.safe_load(raw) if raw.strip() else {}
+        meta = _safe_load(raw) if raw.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

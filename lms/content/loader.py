@@ -9,6 +9,7 @@ import posixpath
 import re
 from pathlib import Path
 
+from lms.content.cache import RenderCache, folder_listing
 from lms.content.catalog import AUDIENCES, Catalog, Course, Module
 from lms.content.diagnostics import Diagnostic, error
 from lms.content.frontmatter import FieldReader, split
@@ -17,15 +18,17 @@ from lms.content.render import LinkResolver, render_for_quiz, render_markdown
 
 MODULE_FILE = re.compile(r"^(\d+)-(.+)\.md$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-COURSE_KEYS = {"title", "summary", "audience", "order", "visibility"}
+COURSE_KEYS = {"title", "summary", "audience", "order", "visibility", "valid_for_months"}
+MAX_VALID_MONTHS = 600  # fifty years: anything longer is a typo
 MODULE_KEYS = {"title", "minutes", "version", "objectives", "audience", "id"}
 H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
 TAG = re.compile(r"<[^>]+>")
 
 
-def load_catalog(courses_dir: str | Path) -> Catalog:
+def load_catalog(courses_dir: str | Path, cache: RenderCache | None = None) -> Catalog:
     """Load every course folder (a folder holding course.md) under `courses_dir`; given one
-    course folder itself, load just that course."""
+    course folder itself, load just that course. With a `cache`, modules loaded before with
+    the same inputs are read back from it instead of being rendered again."""
     root = Path(courses_dir)
     diagnostics: list[Diagnostic] = []
     courses = []
@@ -36,7 +39,7 @@ def load_catalog(courses_dir: str | Path) -> Catalog:
     else:
         folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     for folder in folders:
-        course = _load_course(folder, root, diagnostics)
+        course = _load_course(folder, root, diagnostics, cache)
         if course is not None:
             courses.append(course)
     courses.sort(key=lambda c: (c.order, c.title))
@@ -55,7 +58,8 @@ def _read(path: Path, shown: str, diagnostics: list[Diagnostic]) -> str | None:
         return None
 
 
-def _load_course(folder: Path, root: Path, diagnostics: list[Diagnostic]) -> Course | None:
+def _load_course(folder: Path, root: Path, diagnostics: list[Diagnostic],
+                 cache: RenderCache | None = None) -> Course | None:
     course_file = folder / "course.md"
     shown = _display(course_file, root)
     if not course_file.is_file():
@@ -79,16 +83,28 @@ def _load_course(folder: Path, root: Path, diagnostics: list[Diagnostic]) -> Cou
     summary = fields.text("summary")
     audience = fields.text_list("audience", AUDIENCES)
     order = fields.integer("order", 100)
+    valid_for_months = _valid_for_months(fields)
     module_files = _module_files(folder, root, diagnostics)
     resolver = _resolver(folder, module_files)
     overview = render_markdown(doc.body, resolver)
     diagnostics += problems + fields.diagnostics + _broken_links(resolver, doc.body, doc.body_line,
                                                                   shown)
-    modules = _load_modules(folder.name, module_files, root, diagnostics)
+    modules = _load_modules(folder.name, module_files, root, diagnostics, cache)
     if not title:
         return None
     return Course(folder.name, shown, title, summary, audience, order, visibility, overview,
-                  modules)
+                  modules, valid_for_months)
+
+
+def _valid_for_months(fields: FieldReader) -> int | None:
+    """`valid_for_months:` (optional): certificates for the course expire after this long."""
+    if fields.doc.meta.get("valid_for_months") is None:
+        return None
+    months = fields.integer("valid_for_months", 0, minimum=1)
+    if months > MAX_VALID_MONTHS:
+        fields.fail("valid_for_months", f"'valid_for_months:' must be at most {MAX_VALID_MONTHS}.")
+        return None
+    return months or None
 
 
 def _module_files(folder: Path, root: Path, diagnostics: list[Diagnostic]) -> dict[str, Path]:
@@ -141,16 +157,27 @@ def _broken_links(resolver: LinkResolver, body: str, first_line: int,
 
 
 def _load_modules(course_key: str, files: dict[str, Path], root: Path,
-                  diagnostics: list[Diagnostic]) -> tuple[Module, ...]:
+                  diagnostics: list[Diagnostic],
+                  cache: RenderCache | None = None) -> tuple[Module, ...]:
     modules: list[Module] = []
     seen: dict[str, str] = {}
-    resolver = _resolver(files[next(iter(files))].parent, files) if files else None
+    folder = files[next(iter(files))].parent if files else None
+    resolver = _resolver(folder, files) if folder else None
+    listing = folder_listing(folder) if cache and folder else ""
     for position, (name, path) in enumerate(files.items(), start=1):
         shown = _display(path, root)
         text = _read(path, shown, diagnostics)
         if text is None or resolver is None:
             continue
-        module = _load_module(course_key, name, shown, text, position, resolver, diagnostics)
+        key = cache.key(course_key, name, shown, str(position), text, listing) if cache else ""
+        cached = cache.get(key) if cache else None
+        if cached is None:
+            found: list[Diagnostic] = []
+            cached = _load_module(course_key, name, shown, text, position, resolver, found), found
+            if cache:
+                cache.put(key, cached)
+        module, found = cached
+        diagnostics += found
         if module is None:
             continue
         if module.key in seen:

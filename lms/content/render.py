@@ -9,6 +9,7 @@ sanitising, so a module links to another module's page and an image to the cours
 from __future__ import annotations
 
 import re
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,11 +73,13 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//|^#")
 
 
 class _LinkProcessor(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, resolver: LinkResolver) -> None:
+    def __init__(self, md: markdown.Markdown, resolver: LinkResolver | None) -> None:
         super().__init__(md)
         self.resolver = resolver
 
     def run(self, root: ET.Element) -> None:
+        if self.resolver is None:
+            return
         for element in root.iter():
             attribute = {"a": "href", "img": "src"}.get(element.tag)
             target = element.get(attribute) if attribute else None
@@ -88,12 +91,30 @@ class _LinkProcessor(Treeprocessor):
 
 
 class _LinkExtension(Extension):
-    def __init__(self, resolver: LinkResolver) -> None:
+    def __init__(self, resolver: LinkResolver | None) -> None:
         super().__init__()
+        self.processor: _LinkProcessor | None = None
         self.resolver = resolver
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
-        md.treeprocessors.register(_LinkProcessor(md, self.resolver), "evergreen_links", 1)
+        self.processor = _LinkProcessor(md, self.resolver)
+        md.treeprocessors.register(self.processor, "evergreen_links", 1)
+
+
+# Building a Markdown instance with its extensions costs more than converting a short block, and
+# a catalog converts thousands of blocks (every quiz option is one): each thread keeps one
+# instance and resets it before every conversion. The link step does nothing without a resolver.
+_converters = threading.local()
+
+
+def _converter() -> tuple[markdown.Markdown, _LinkProcessor]:
+    md = getattr(_converters, "md", None)
+    if md is None:
+        links = _LinkExtension(None)
+        md = markdown.Markdown(extensions=[*EXTENSIONS, links],
+                               extension_configs=EXTENSION_CONFIGS)
+        _converters.md, _converters.links = md, links.processor
+    return md, _converters.links
 
 
 def sanitise(html: str) -> str:
@@ -109,13 +130,30 @@ def sanitise(html: str) -> str:
     )
 
 
+# Lines of plain prose (most quiz options and feedback): no character Markdown or HTML gives a
+# meaning to, no leading or trailing space. Python-Markdown and the sanitiser turn such a block
+# into one paragraph holding the text unchanged, so it skips both (a unit test proves the two
+# paths agree).
+_PLAIN_LINE = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:?'()/%$+=-]*")
+
+
+def _is_plain(text: str) -> bool:
+    return all(
+        _PLAIN_LINE.fullmatch(line) and not line.endswith(" ") for line in text.split("\n")
+    )
+
+
 def render_markdown(text: str, resolver: LinkResolver | None = None) -> str:
     """Render a Markdown block to sanitised HTML."""
-    extensions: list = list(EXTENSIONS)
-    if resolver is not None:
-        extensions.append(_LinkExtension(resolver))
-    md = markdown.Markdown(extensions=extensions, extension_configs=EXTENSION_CONFIGS)
-    return sanitise(md.convert(text))
+    if _is_plain(text):
+        return f"<p>{text}</p>"
+    md, links = _converter()
+    links.resolver = resolver
+    try:
+        html = md.reset().convert(text)
+    finally:
+        links.resolver = None
+    return sanitise(html)
 
 
 def render_inline(text: str) -> str:

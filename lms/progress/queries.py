@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, Integer, bindparam, cast, func, literal, null, select, union_all
 
 from lms.content.catalog import Catalog, Course, Module
 from lms.extensions import db
+from lms.models import UTCDateTime
 from lms.progress.models import Completion, ModuleView, QuizAttempt
 
 
@@ -53,6 +54,10 @@ class Progress:
         done = sum(self.status(m) is Status.COMPLETED for m in course.modules)
         return done, len(course.modules)
 
+    def minutes_left(self, course: Course) -> int:
+        """Estimated minutes of the modules not yet completed at their current version."""
+        return sum(m.minutes for m in course.modules if self.status(m) is not Status.COMPLETED)
+
     def next_module(self, course: Course) -> Module | None:
         """The first module not completed at its current version."""
         return next((m for m in course.modules if self.status(m) is not Status.COMPLETED), None)
@@ -71,28 +76,38 @@ EMPTY = Progress({}, {})
 
 
 def progress_for(user_id: int | None) -> Progress:
-    """Three queries, however many modules the person has touched."""
+    """One query, however many modules the person has touched: the best completed version,
+    the last view and the best graded quiz score of each module, as one UNION ALL."""
     if user_id is None:
         return EMPTY
-    completed = db.session.execute(
-        select(Completion.course_key, Completion.module_key, func.max(Completion.module_version))
-        .where(Completion.user_id == user_id)
-        .group_by(Completion.course_key, Completion.module_key)
-    ).all()
-    viewed = db.session.execute(
-        select(ModuleView.course_key, ModuleView.module_key, ModuleView.last_viewed_at)
-        .where(ModuleView.user_id == user_id)
-    ).all()
-    best = db.session.execute(
-        select(QuizAttempt.course_key, QuizAttempt.module_key, func.max(QuizAttempt.percent))
-        .where(QuizAttempt.user_id == user_id, QuizAttempt.passed.is_not(None))
-        .group_by(QuizAttempt.course_key, QuizAttempt.module_key)
-    ).all()
-    return Progress(
-        {(c, m): v for c, m, v in completed},
-        {(c, m): at for c, m, at in viewed},
-        {(c, m): percent for c, m, percent in best},
-    )
+    completed, viewed, best = {}, {}, {}
+    for kind, course_key, module_key, version, percent, at in db.session.execute(
+            _PROGRESS, {"user_id": user_id}):
+        if kind == "c":
+            completed[(course_key, module_key)] = version
+        elif kind == "v":
+            viewed[(course_key, module_key)] = at
+        else:
+            best[(course_key, module_key)] = percent
+    return Progress(completed, viewed, best)
+
+
+# Built once: a prepared statement skips building and hashing the query on every request.
+# Typed NULLs keep the columns' types alike on SQLite and PostgreSQL.
+_USER = bindparam("user_id")
+_PROGRESS = union_all(
+    select(literal("c"), Completion.course_key, Completion.module_key,
+           func.max(Completion.module_version), cast(null(), Float), cast(null(), UTCDateTime))
+    .where(Completion.user_id == _USER)
+    .group_by(Completion.course_key, Completion.module_key),
+    select(literal("v"), ModuleView.course_key, ModuleView.module_key, cast(null(), Integer),
+           cast(null(), Float), ModuleView.last_viewed_at)
+    .where(ModuleView.user_id == _USER),
+    select(literal("q"), QuizAttempt.course_key, QuizAttempt.module_key, cast(null(), Integer),
+           func.max(QuizAttempt.percent), cast(null(), UTCDateTime))
+    .where(QuizAttempt.user_id == _USER, QuizAttempt.passed.is_not(None))
+    .group_by(QuizAttempt.course_key, QuizAttempt.module_key),
+)
 
 
 def attempts_for(user_id: int, module: Module) -> list[QuizAttempt]:
