@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from lms import catalog_store, commands, errors, security
+from lms import assets, catalog_store, commands, errors, security
 from lms.config import ROOT, check_production, load_settings
 from lms.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -49,13 +49,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     login_manager.user_loader(auth_services.load_session_user)
 
+    from lms.admin.views import bp as admin_bp
+    from lms.auth import account_views, reset_views  # noqa: F401 - account and reset routes
     from lms.auth.views import bp as auth_bp
     from lms.campaigns import cycle_views  # noqa: F401 - adds the cycle routes
     from lms.campaigns.views import bp as campaigns_bp
     from lms.campaigns.views import join_bp
-    from lms.learn import quiz_views  # noqa: F401 - adds the quiz routes to the learn blueprint
+    from lms.certificates.views import bp as certificates_bp
+    from lms.learn import quiz_views, search_views  # noqa: F401 - quiz and search routes
     from lms.learn.views import bp as learn_bp
+    from lms.reminders.views import bp as reminders_bp
     from lms.routing import IdConverter
+    from lms.trainer.views import bp as trainer_bp
 
     app.url_map.converters["id"] = IdConverter
 
@@ -63,9 +68,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(learn_bp)
     app.register_blueprint(campaigns_bp)
     app.register_blueprint(join_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(reminders_bp)
+    app.register_blueprint(trainer_bp)
 
     commands.register(app)
     security.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
     catalog_store.init_app(app)
     return app

@@ -148,6 +148,9 @@ def demo_command(campaigns: int, people: int, force: bool) -> None:
         result = build_demo(current_catalog(), campaigns=campaigns, people=people, force=force)
     except DemoRefused as refused:
         raise click.ClickException(str(refused)) from refused
+    from lms.certificates.services import issue_missing
+
+    issue_missing(current_catalog())  # the demo's finished courses earn their certificates
     db.session.commit()
     click.echo(f"Demo data: {result.campaigns} campaigns, {result.people} people.")
     click.echo(f"Log in with any of these accounts (password: {PASSWORD}):")
@@ -214,6 +217,9 @@ def _total_rows() -> int:
 
 
 def register(app: Flask) -> None:
+    from lms.certificates.command import certificates
+    from lms.reminders.command import remind_command
+
     for command in (courses, user, demo_command, export_command, import_command,
-                    backup_command):
+                    backup_command, remind_command, certificates):
         app.cli.add_command(command)

@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     # Mail (lms/mail.py): without SMTP_HOST, messages go to the `lms.mail` log instead.
     "SMTP_HOST": "",
     "SMTP_PORT": 25,
+    "SMTP_USER": "",  # log in to the SMTP server when set
+    "SMTP_PASSWORD": "",
+    "SMTP_STARTTLS": False,  # upgrade the connection with STARTTLS before logging in
     "MAIL_FROM": "evergreen@localhost",
     "BASE_URL": "http://127.0.0.1:5000",  # absolute links in mail come from here, never Host
 }
@@ -79,6 +82,9 @@ def load_settings(instance_path: Path, override: dict[str, Any] | None) -> dict[
     settings.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     settings.setdefault("SESSION_COOKIE_SECURE", production)
     settings.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=12))
+    # The server ends idle and old sessions (lms/security.py); re-signing the cookie on every
+    # response would only cost time.
+    settings.setdefault("SESSION_REFRESH_EACH_REQUEST", False)
     settings.setdefault("WTF_CSRF_TIME_LIMIT", None)  # bound by the session lifetime instead
     settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     return settings

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from lms.auth.models import User
+from lms.certificates.models import Certificate
 from lms.content.catalog import Course
 
 
@@ -39,6 +40,20 @@ def can_view_course(user: User | None, course: Course) -> bool:
 
 def can_record_progress(user: User | None) -> bool:
     return _signed_in(user)
+
+
+# --- Trainer tools (lms/trainer) ----------------------------------------------------------------
+# Only trainers and admins: learners, staff and managers get 403 on every trainer page.
+
+
+def can_use_trainer_tools(user: User | None) -> bool:
+    """Preview, question statistics, content health and the organisation overview."""
+    return is_trainer(user)
+
+
+def can_edit_courses(user: User | None) -> bool:
+    """Write module files into the courses folder from the browser editor."""
+    return is_trainer(user)
 
 
 # --- Campaigns --------------------------------------------------------------------------------
@@ -92,3 +107,16 @@ def can_grant_role(access: CampaignAccess, role: str) -> bool:
     if access.admin or access.role == "candidate":
         return True
     return access.can("manage") and role != "candidate"
+
+
+# --- Certificates -----------------------------------------------------------------------------
+# Anyone may verify a code (the public page shows only name, course, date and status); the
+# certificate page itself is for its holder and admins; only admins revoke.
+
+
+def can_view_certificate(user: User | None, certificate: Certificate) -> bool:
+    return _signed_in(user) and (user.id == certificate.user_id or bool(user.is_admin))
+
+
+def can_revoke_certificate(user: User | None) -> bool:
+    return is_admin(user)

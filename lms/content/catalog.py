@@ -57,6 +57,7 @@ class Course:
     visibility: str  # "public" or "trainers"
     overview_html: str
     modules: tuple[Module, ...]
+    valid_for_months: int | None = None  # certificates expire after this long; None: never
 
     @property
     def minutes(self) -> int:

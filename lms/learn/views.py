@@ -18,13 +18,14 @@ from flask import (
 from flask_login import current_user, login_required
 
 from lms import policy
-from lms.learn.forms import QuizForm
-from lms.models import utcnow
 from lms.campaigns.queries import memberships_of, requirements_for
 from lms.catalog_store import current_catalog
+from lms.certificates.queries import certificates_of, current_certificate
 from lms.content.catalog import Course, Module
 from lms.content.loader import MODULE_FILE
 from lms.extensions import db
+from lms.learn.forms import QuizForm
+from lms.models import utcnow
 from lms.progress import services
 from lms.progress.queries import attempts_for, progress_for, training_overview
 
@@ -65,7 +66,8 @@ def catalog():
 def course(course_key: str):
     course = _course_or_404(course_key)
     return render_template("learn/course.html", course=course,
-                           progress=progress_for(_user_id()))
+                           progress=progress_for(_user_id()),
+                           certificate=current_certificate(_user_id(), course.key))
 
 
 @bp.route("/courses/<course_key>/<module_key>")
@@ -132,7 +134,8 @@ def my_training():
                            resume=progress.last_viewed(catalog),
                            overview=training_overview(progress, courses),
                            memberships=memberships, today=utcnow().date(),
-                           requirements=requirements_for(memberships, catalog, progress))
+                           requirements=requirements_for(memberships, catalog, progress),
+                           certificates=certificates_of(current_user.id, catalog, utcnow()))
 
 
 @bp.app_template_filter("shuffle_with")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from lms.catalog_store import current_catalog
+from lms.certificates.services import issue_if_complete
 from lms.content.catalog import Module
 from lms.content.quiz import Quiz, QuizResult, ResponseError, grade_quiz
 from lms.db_ops import insert_once
@@ -23,15 +25,20 @@ def record_view(user_id: int, module: Module) -> None:
 
 
 def complete_module(user_id: int, module: Module) -> bool:
-    """Record a completion of the module's current version; False if it was already recorded."""
+    """Record a completion of the module's current version; False if it was already recorded.
+    Completing the course's last module issues its certificate (lms/certificates)."""
     record_view(user_id, module)
-    return insert_once(Completion, {
+    inserted = insert_once(Completion, {
         "user_id": user_id,
         "course_key": module.course_key,
         "module_key": module.key,
         "module_version": module.version,
         "completed_at": utcnow(),
     })
+    course = current_catalog().course(module.course_key)
+    if course is not None:
+        issue_if_complete(user_id, course)
+    return inserted
 
 
 def submit_attempt(user_id: int, module: Module, quiz: Quiz, token: str,

@@ -2,7 +2,8 @@
 
 An open cycle is computed now, against the current catalog. A closed cycle is computed as of
 the moment it closed, against the plan and module versions snapshotted then, so it reads the
-same years later. Five queries, whatever the team's size.
+same years later. Five queries, whatever the team's size (six when a required course sets
+`valid_for_months:`, to find expired certificates: "renewal due").
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from lms.campaigns.models import ROLE_LABELS, ROLES, Cycle, Membership, PlanItem
 from lms.campaigns.queries import due_date
+from lms.certificates.queries import renewals_due
 from lms.content.catalog import Catalog
 from lms.extensions import db
 from lms.models import utcnow
@@ -130,6 +132,10 @@ def build_dashboard(cycle: Cycle, catalog: Catalog) -> Dashboard:
     ) if m.active_at(cycle.closed_at)]
     members.sort(key=lambda m: (ROLES.index(m.role), m.user.name.casefold(), m.user_id))
     facts = _facts([m.user_id for m in members], {c.course_key for c in columns}, as_of)
+    # Expired certificates of courses that ask for renewal: one more query, only when a
+    # required course sets valid_for_months.
+    facts["renewal"] = renewals_due([m.user_id for m in members], filter(None, (
+        catalog.course(key) for key in {c.course_key for c in columns})), as_of)
     rows = tuple(
         _row(member, columns, required.get(member.role, {}), facts, as_of) for member in members
     )
@@ -189,6 +195,8 @@ def _cell(user_id: int, column: Column, facts: dict) -> Cell:
     quiz = facts["quiz"].get(key)
     score = f", best {quiz[0]:.0f}%" if quiz else ""
     if version is not None and version >= column.version:
+        if (user_id, column.course_key) in facts.get("renewal", ()):
+            return Cell("refresh", "Renewal due (certificate expired)")
         return Cell("completed", "Completed" + score)
     if version is not None:
         return Cell("refresh", f"Needs refresh (did v{version})")

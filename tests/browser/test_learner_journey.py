@@ -20,7 +20,7 @@ def test_register_read_complete_and_see_it_on_my_training(live_server, page):
     assert "Welcome, Rosa Parks-Lee" in page.content()
 
     page.get_by_role("link", name="Courses", exact=True).click()
-    page.get_by_role("link", name="Campaign basics").click()
+    page.get_by_role("link", name="Campaign basics", exact=True).click()
     page.get_by_role("link", name="Welcome", exact=True).click()
     assert page.get_by_role("heading", name="Why this matters").is_visible()
     screenshot(page, "module-page")

@@ -15,6 +15,7 @@ ALLOWED_SAFE = {
     "templates/learn/_quiz_block.html": 2,  # question stem, option text
     "templates/learn/_hints.html": 1,  # hint text
     "templates/learn/quiz_result.html": 5,  # stem, feedback, outcome, explanation
+    "templates/trainer/_preview.html": 1,  # module parts, rendered as the loader renders them
 }
 PATTERN = re.compile(r"\|\s*safe\b|Markup\(|render_template_string|autoescape\s+false")
 
