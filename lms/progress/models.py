@@ -18,6 +18,9 @@ class Completion(db.Model):
     __tablename__ = "completion"
     __table_args__ = (
         UniqueConstraint("user_id", "course_key", "module_key", "module_version"),
+        # Reports read completions by course across people, up to a moment (dashboards,
+        # organisation overview, content health).
+        Index("ix_completion_course_module", "course_key", "module_key", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -35,6 +38,7 @@ class ModuleView(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "course_key", "module_key"),
         Index("ix_module_view_user_last", "user_id", "last_viewed_at"),
+        Index("ix_module_view_course_module", "course_key", "module_key"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -53,6 +57,7 @@ class QuizAttempt(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "submission_token"),
         Index("ix_quiz_attempt_user_module", "user_id", "course_key", "module_key"),
+        Index("ix_quiz_attempt_course_module", "course_key", "module_key", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
