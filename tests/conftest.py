@@ -10,6 +10,7 @@ import itertools
 import os
 import re
 import shutil
+import weakref
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,6 +31,23 @@ def courses_dir(tmp_path: Path) -> Path:
     target = tmp_path / "courses"
     shutil.copytree(FIXTURE_COURSES, target)
     return target
+
+
+_engines: weakref.WeakSet = weakref.WeakSet()
+
+
+@sqlalchemy.event.listens_for(sqlalchemy.engine.Engine, "engine_connect")
+def _track_engine(connection) -> None:
+    _engines.add(connection.engine)
+
+
+@pytest.fixture(autouse=True)
+def _close_pooled_connections():
+    """Apps a test builds for itself are not disposed by it: close their pooled connections
+    here, so no connection is left for the garbage collector (a ResourceWarning on psycopg)."""
+    yield
+    for engine in list(_engines):
+        engine.dispose()
 
 
 POSTGRES_URL = os.environ.get("LMS_TEST_DATABASE_URL", "")
