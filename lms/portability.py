@@ -24,6 +24,8 @@ VERSION = 1
 SUPPORTED_VERSIONS = (1,)
 SKIPPED_TABLES = {"password_reset", "alembic_version"}
 SECRET_COLUMNS = {("invite", "token_hash")}
+# Bookkeeping, not data: left out of exports, and an import starts it afresh.
+INTERNAL_COLUMNS = {("cycle", "revision")}
 MAX_BYTES = 512 * 1024 * 1024
 
 
@@ -47,7 +49,8 @@ def export_data(progress: Callable[[int], None] | None = None) -> dict[str, Any]
     """Everything, as plain data. `progress(n)` is called as each table's rows are read."""
     tables = {}
     for table in _tables():
-        columns = [c for c in table.columns if (table.name, c.name) not in SECRET_COLUMNS]
+        columns = [c for c in table.columns
+                   if (table.name, c.name) not in SECRET_COLUMNS | INTERNAL_COLUMNS]
         rows = db.session.execute(select(*columns).order_by(*table.primary_key.columns)).all()
         tables[table.name] = [{c.name: _dump_value(v) for c, v in zip(columns, row, strict=True)}
                               for row in rows]
@@ -113,11 +116,13 @@ def _parse_row(table, row: Any, number: int) -> dict[str, Any]:
     if not isinstance(row, dict):
         raise ImportRefused(f"{where} is not an object.")
     columns = {c.name: c for c in table.columns}
-    unknown = set(row) - set(columns)
+    unknown = set(row) - set(columns) - {n for t, n in INTERNAL_COLUMNS if t == table.name}
     if unknown:
         raise ImportRefused(f"{where} has unknown columns {sorted(unknown)}.")
     parsed = {}
     for name, column in columns.items():
+        if (table.name, name) in INTERNAL_COLUMNS:
+            continue  # the column's server default
         if (table.name, name) in SECRET_COLUMNS:
             parsed[name] = secrets.token_hex(32)  # imported invites cannot be used
             continue

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lms.auth.models import PasswordReset, User
 from lms.auth.passwords import hash_password, needs_rehash, verify_password
+from lms.campaigns.revisions import touch_person
 from lms.extensions import db
 from lms.models import utcnow
 
@@ -99,6 +100,7 @@ def load_session_user(session_id: str) -> User | None:
 def change_name(user: User, name: str) -> None:
     user.name = name.strip()
     db.session.flush()
+    touch_person(user.id)  # dashboards show the name
 
 
 def cancel_resets(user: User) -> None:

@@ -17,7 +17,7 @@ from lms.campaigns.models import Cycle, Membership
 from lms.campaigns.views import bp, load_campaign, open_cycle_or_400
 from lms.catalog_store import current_catalog
 from lms.extensions import db
-from lms.reports.dashboard import build_dashboard
+from lms.reports.dashboard import build_dashboard, grid_html
 
 log = logging.getLogger("lms.reports")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -41,8 +41,9 @@ def _cycle(campaign, cycle_id: int | None) -> Cycle:
 def dashboard(campaign_id: int, cycle_id: int | None = None):
     campaign, access = load_campaign(campaign_id, "view_dashboard")
     cycle = _cycle(campaign, cycle_id)
+    dashboard = build_dashboard(cycle, current_catalog())
     return render_template("campaigns/dashboard.html", campaign=campaign, cycle=cycle,
-                           access=access, dashboard=build_dashboard(cycle, current_catalog()))
+                           access=access, dashboard=dashboard, grid=grid_html(dashboard))
 
 
 @bp.route("/<id:campaign_id>/cycles/<id:cycle_id>/dashboard.csv")

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 
 from lms.campaigns.models import Campaign, Cycle, Invite, Membership, PlanItem
+from lms.campaigns.revisions import touch_cycle
 from lms.content.catalog import Catalog
 from lms.extensions import db
 from lms.models import utcnow
@@ -95,6 +96,7 @@ def accept_invite(token: str, user_id: int) -> tuple[Membership, bool]:
         membership = Membership(cycle_id=invite.cycle_id, user_id=user_id, role=invite.role)
         db.session.add(membership)
     db.session.flush()
+    touch_cycle(invite.cycle_id)
     log.info("user %s joined cycle %s by invite %s", user_id, invite.cycle_id, invite.id)
     return membership, True
 
@@ -111,6 +113,7 @@ def change_role(membership: Membership, role: str, by_user_id: int) -> None:
              membership.role, role)
     membership.role = role
     db.session.flush()
+    touch_cycle(membership.cycle_id)
 
 
 def remove_member(membership: Membership, by_user_id: int) -> None:
@@ -120,6 +123,7 @@ def remove_member(membership: Membership, by_user_id: int) -> None:
         membership.removed_at = utcnow()
         log.info("user %s removed membership %s", by_user_id, membership.id)
         db.session.flush()
+        touch_cycle(membership.cycle_id)
 
 
 def set_plan(cycle: Cycle, items: list[tuple[str, str, int | None]]) -> None:
@@ -131,6 +135,7 @@ def set_plan(cycle: Cycle, items: list[tuple[str, str, int | None]]) -> None:
     db.session.add_all(PlanItem(cycle_id=cycle.id, course_key=c, role=r, due_days_before=d)
                        for c, r, d in items)
     db.session.flush()
+    touch_cycle(cycle.id)
 
 
 def close_cycle(cycle: Cycle, catalog: Catalog) -> None:
@@ -138,6 +143,7 @@ def close_cycle(cycle: Cycle, catalog: Catalog) -> None:
         cycle.closed_snapshot = snapshot_plan(cycle, catalog)
         cycle.closed_at = utcnow()
         db.session.flush()
+        touch_cycle(cycle.id)
 
 
 def roll_over(cycle: Cycle, catalog: Catalog, *, election_year: int, election_date: date,

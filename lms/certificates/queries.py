@@ -64,13 +64,14 @@ def certificates_of(user_id: int, catalog: Catalog, now: datetime) -> list[Certi
 
 
 def renewals_due(user_ids: Iterable[int], courses: Iterable[Course],
-                 as_of: datetime) -> set[tuple[int, str]]:
+                 as_of: datetime) -> tuple[set[tuple[int, str]], datetime | None]:
     """(user id, course key) pairs whose latest certificate had expired at `as_of`, among the
-    courses that ask for renewal. One query; none when no course asks for renewal."""
+    courses that ask for renewal, and the next moment another of them expires (None: none
+    will). One query; none when no course asks for renewal."""
     user_ids = list(user_ids)
     keys = sorted({c.key for c in courses if c.valid_for_months})
     if not user_ids or not keys:
-        return set()
+        return set(), None
     rows = db.session.execute(
         select(Certificate.user_id, Certificate.course_key, Certificate.issued_at,
                Certificate.id, Certificate.expires_at)
@@ -79,8 +80,10 @@ def renewals_due(user_ids: Iterable[int], courses: Iterable[Course],
                or_(Certificate.revoked_at.is_(None), Certificate.revoked_at > as_of))
     ).all()
     latest = _latest_unrevoked((row.user_id, row.course_key, row) for row in rows)
-    return {pair for pair, row in latest.items()
-            if row.expires_at is not None and row.expires_at <= as_of}
+    expiring = [row.expires_at for row in latest.values() if row.expires_at is not None]
+    return ({pair for pair, row in latest.items()
+             if row.expires_at is not None and row.expires_at <= as_of},
+            min((moment for moment in expiring if moment > as_of), default=None))
 
 
 def _latest_unrevoked(items) -> dict:

@@ -21,6 +21,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from lms.campaigns.revisions import touch_learner
 from lms.certificates.models import Certificate
 from lms.content.catalog import Catalog, Course
 from lms.db_ops import insert_once
@@ -132,6 +133,7 @@ def _issue(user_id: int, course: Course, versions: dict[str, int]) -> Certificat
             "issued_at": issued_at, "expires_at": expires_at,
         })
         if inserted:
+            touch_learner(user_id)  # a renewal due on a dashboard is done
             log.info("certificate issued: user %s, course %s", user_id, course.key)
             return db.session.scalar(select(Certificate).filter_by(code=code))
         if db.session.scalar(select(Certificate.id).filter_by(
@@ -150,6 +152,7 @@ def revoke(certificate: Certificate, admin_id: int) -> bool:
     )
     db.session.refresh(certificate)
     if result.rowcount == 1:
+        touch_learner(certificate.user_id)
         log.warning("certificate %s (user %s, course %s) revoked by user %s",
                     certificate.id, certificate.user_id, certificate.course_key, admin_id)
         return True

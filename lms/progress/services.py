@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from lms.campaigns.revisions import touch_learner
 from lms.catalog_store import current_catalog
 from lms.certificates.services import issue_if_complete
 from lms.content.catalog import Module
@@ -18,7 +19,9 @@ def record_view(user_id: int, module: Module) -> None:
     """Remember that the person opened the module now (first view kept, last view moved)."""
     now = utcnow()
     values = {"user_id": user_id, "course_key": module.course_key, "module_key": module.key}
-    if not insert_once(ModuleView, {**values, "first_viewed_at": now, "last_viewed_at": now}):
+    if insert_once(ModuleView, {**values, "first_viewed_at": now, "last_viewed_at": now}):
+        touch_learner(user_id)  # dashboards show "Started"
+    else:
         db.session.execute(
             update(ModuleView).filter_by(**values).values(last_viewed_at=now)
         )
@@ -35,6 +38,8 @@ def complete_module(user_id: int, module: Module) -> bool:
         "module_version": module.version,
         "completed_at": utcnow(),
     })
+    if inserted:
+        touch_learner(user_id)
     course = current_catalog().course(module.course_key)
     if course is not None:
         issue_if_complete(user_id, course)
@@ -50,7 +55,7 @@ def submit_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
     """
     result = grade_quiz(quiz, answers)
     key = {"user_id": user_id, "submission_token": token}
-    insert_once(QuizAttempt, {
+    inserted = insert_once(QuizAttempt, {
         **key,
         "course_key": module.course_key,
         "module_key": module.key,
@@ -64,6 +69,8 @@ def submit_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
         "passed": result.passed,
         "created_at": utcnow(),
     })
+    if inserted and result.passed is not None:
+        touch_learner(user_id)  # dashboards show the best score
     attempt = db.session.scalars(select(QuizAttempt).filter_by(**key)).one()
     if attempt.quiz_id != quiz.id or attempt.module_key != module.key:
         raise ResponseError("This form was already sent for another quiz. Reload the page.")

@@ -10,17 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from flask import render_template
+from markupsafe import Markup
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from lms.campaigns.models import ROLE_LABELS, ROLES, Cycle, Membership, PlanItem
 from lms.campaigns.queries import due_date
+from lms.catalog_store import current_catalog
 from lms.certificates.queries import renewals_due
 from lms.content.catalog import Catalog
 from lms.extensions import db
 from lms.models import utcnow
 from lms.progress.models import Completion, ModuleView, QuizAttempt
+from lms.reports.memo import memo_for
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class Dashboard:
     as_of: datetime
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
+    key: tuple = ()
 
     @property
     def percent(self) -> int:
@@ -119,7 +125,23 @@ def snapshot_plan(cycle: Cycle, catalog: Catalog) -> dict:
 
 
 def build_dashboard(cycle: Cycle, catalog: Catalog) -> Dashboard:
+    """The cycle's dashboard, kept per (cycle, revision, day) in this process (memo.py)."""
     as_of = cycle.closed_at or utcnow()
+    key = ("dashboard", cycle.id, cycle.revision, None if cycle.closed_at else as_of.date())
+    columns, rows, until = memo_for(catalog).get(
+        key, lambda: _compute(cycle, catalog, as_of),
+        fresh=lambda kept: kept[2] is None or as_of < kept[2])
+    return Dashboard(cycle, as_of, columns, rows, key + (until,))
+
+
+def grid_html(dashboard: Dashboard) -> Markup:
+    """The dashboard's figures and grid as HTML, rendered once per dashboard key."""
+    return memo_for(current_catalog()).get(dashboard.key + ("html",), lambda: Markup(  # noqa: S704
+        render_template("campaigns/_grid.html", dashboard=dashboard)))  # autoescaped output
+
+
+def _compute(cycle: Cycle, catalog: Catalog, as_of: datetime) -> tuple[tuple, tuple, Any]:
+    """(columns, rows, the moment a member's certificate next expires and the rows change)."""
     snapshot = cycle.closed_snapshot or snapshot_plan(cycle, catalog)
     columns = tuple(Column(**m) for m in snapshot["modules"])
     required = {}  # role -> {course_key: due date}
@@ -134,12 +156,11 @@ def build_dashboard(cycle: Cycle, catalog: Catalog) -> Dashboard:
     facts = _facts([m.user_id for m in members], {c.course_key for c in columns}, as_of)
     # Expired certificates of courses that ask for renewal: one more query, only when a
     # required course sets valid_for_months.
-    facts["renewal"] = renewals_due([m.user_id for m in members], filter(None, (
+    facts["renewal"], until = renewals_due([m.user_id for m in members], filter(None, (
         catalog.course(key) for key in {c.course_key for c in columns})), as_of)
-    rows = tuple(
+    return columns, tuple(
         _row(member, columns, required.get(member.role, {}), facts, as_of) for member in members
-    )
-    return Dashboard(cycle, as_of, columns, rows)
+    ), until
 
 
 def _facts(user_ids: list[int], course_keys: set[str], as_of: datetime) -> dict:

@@ -23,6 +23,7 @@ from lms.content.catalog import Catalog
 from lms.extensions import db
 from lms.models import utcnow
 from lms.progress.models import Completion
+from lms.reports.memo import memo_for
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 500
@@ -83,7 +84,7 @@ def _base(filters: Filters):
     statement = (select(Campaign.id.label("campaign_id"), Campaign.name, Campaign.state,
                         Campaign.office, Campaign.district, Cycle.id.label("cycle_id"),
                         Cycle.election_year, Cycle.election_date, Cycle.closed_at,
-                        Cycle.closed_snapshot)
+                        Cycle.closed_snapshot, Cycle.revision)
                  .join(Cycle, Cycle.campaign_id == Campaign.id)
                  .where(Cycle.id.in_(_chosen_cycles(filters))))
     if filters.state:
@@ -98,7 +99,7 @@ def overview_page(catalog: Catalog, filters: Filters, page: int = 1) -> Overview
     total = db.session.scalar(select(func.count()).select_from(_base(filters).subquery()))
     rows = db.session.execute(_base(filters).order_by(Campaign.name, Campaign.id)
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return OverviewPage(tuple(_figures(rows, catalog)), total or 0, page)
+    return OverviewPage(tuple(_campaign_rows(rows, catalog)), total or 0, page)
 
 
 def all_rows(catalog: Catalog, filters: Filters) -> Iterator[CampaignRow]:
@@ -107,7 +108,7 @@ def all_rows(catalog: Catalog, filters: Filters) -> Iterator[CampaignRow]:
     while True:
         rows = db.session.execute(_base(filters).order_by(Campaign.name, Campaign.id)
                                   .limit(EXPORT_CHUNK).offset(offset)).all()
-        yield from _figures(rows, catalog)
+        yield from _campaign_rows(rows, catalog)
         if len(rows) < EXPORT_CHUNK:
             return
         offset += EXPORT_CHUNK
@@ -151,7 +152,21 @@ def _active(joined_at: datetime, removed_at: datetime | None, moment: datetime |
     return joined_at <= moment and (removed_at is None or removed_at > moment)
 
 
-def _figures(rows, catalog: Catalog) -> list[CampaignRow]:
+def _campaign_rows(rows, catalog: Catalog) -> list[CampaignRow]:
+    """The rows with their figures, kept per (cycle, revision, day) like the dashboards."""
+    today = utcnow().date()
+    keys = {("overview", r.cycle_id, r.revision, None if r.closed_at else today): r
+            for r in rows}
+    figures = memo_for(catalog).get_many(list(keys), lambda missing: {
+        key: value for key, value in zip(missing, _figures([keys[k] for k in missing], catalog),
+                                         strict=True)})
+    return [CampaignRow(row.campaign_id, row.name, row.state, row.office, row.district,
+                        row.cycle_id, row.election_year, row.closed_at is None, *figures[key])
+            for key, row in keys.items()]
+
+
+def _figures(rows, catalog: Catalog) -> list[tuple[int, int, int, int]]:
+    """(members, required, done, overdue) of each row's cycle, in the rows' order."""
     if not rows:
         return []
     now = utcnow()
@@ -164,15 +179,17 @@ def _figures(rows, catalog: Catalog) -> list[CampaignRow]:
     course_keys = {c["course_key"] for columns, _ in plans.values() for c in columns}
     completed = {}
     if course_keys:
-        completed = {(cy, u, c, m): v for cy, u, c, m, v in db.session.execute(  # query 5
+        # Query 5: the members' completions, found through the members (not filtered by course
+        # in SQL: SQLite would then start from every completion of those courses instead).
+        completed = {(cy, u, c, m): v for cy, u, c, m, v in db.session.execute(
             select(Membership.cycle_id, Completion.user_id, Completion.course_key,
                    Completion.module_key, func.max(Completion.module_version))
             .join(Membership, Membership.user_id == Completion.user_id)
             .join(Cycle, Cycle.id == Membership.cycle_id)
-            .where(Membership.cycle_id.in_(cycle_ids), Completion.course_key.in_(course_keys),
+            .where(Membership.cycle_id.in_(cycle_ids),
                    or_(Cycle.closed_at.is_(None), Completion.completed_at <= Cycle.closed_at))
             .group_by(Membership.cycle_id, Completion.user_id, Completion.course_key,
-                      Completion.module_key))}
+                      Completion.module_key)) if c in course_keys}
     team = defaultdict(list)
     closed_at = {r.cycle_id: r.closed_at for r in rows}
     for cycle_id, user_id, role, joined_at, removed_at in members:
@@ -195,9 +212,7 @@ def _figures(rows, catalog: Catalog) -> list[CampaignRow]:
                     done += 1
                 elif (due := due_by_course[column["course_key"]]) is not None and due < as_of:
                     overdue += 1
-        out.append(CampaignRow(row.campaign_id, row.name, row.state, row.office, row.district,
-                               cycle_id, row.election_year, row.closed_at is None,
-                               len(team[cycle_id]), total, done, overdue))
+        out.append((len(team[cycle_id]), total, done, overdue))
     return out
 
 
