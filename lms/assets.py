@@ -10,6 +10,7 @@ changed file gets a new hash, so browsers fetch it at once.
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 from flask import Flask, Response, current_app, request, url_for
@@ -20,26 +21,34 @@ LONG_CACHE = f"public, max-age={YEAR}, immutable"
 
 
 class Fingerprints:
-    """Content hashes of static files, recomputed when a file's size or mtime changes."""
+    """Content hashes of static files, recomputed when a file's size or mtime changes (looked
+    at no more than once every RECHECK_SECONDS per file: a page names several files)."""
+
+    RECHECK_SECONDS = 2.0
 
     def __init__(self) -> None:
-        self._seen: dict[str, tuple[tuple[int, int], str]] = {}
+        # path -> (checked at, (mtime, size), digest)
+        self._seen: dict[str, tuple[float, tuple[int, int], str]] = {}
 
     def version(self, folder: str, filename: str) -> str | None:
         """The first 12 hex digits of the file's SHA-256, or None if there is no such file."""
         path = safe_join(folder, filename)
         if path is None:
             return None
+        known = self._seen.get(path)
+        now = time.monotonic()
+        if known is not None and now - known[0] < self.RECHECK_SECONDS:
+            return known[2]
         try:
             stat = Path(path).stat()
         except OSError:
+            self._seen.pop(path, None)
             return None
         stamp = (stat.st_mtime_ns, stat.st_size)
-        known = self._seen.get(path)
-        if known is None or known[0] != stamp:
-            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
-            known = self._seen[path] = (stamp, digest)
-        return known[1]
+        digest = known[2] if known is not None and known[1] == stamp else \
+            hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+        self._seen[path] = (now, stamp, digest)
+        return digest
 
 
 fingerprints = Fingerprints()

@@ -32,7 +32,7 @@ def set_headers(response: Response) -> Response:
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if current_user and current_user.is_authenticated:
+    if request.endpoint != "static" and current_user.is_authenticated:
         response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -60,8 +60,9 @@ def start_session(user) -> None:
 
 
 def enforce_session_lifetime():
-    """End a session idle too long, or older than the absolute lifetime."""
-    if not current_user.is_authenticated:
+    """End a session idle too long, or older than the absolute lifetime. Static files are the
+    same for everyone: they need no user (nor a database connection)."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
         return None
     now = int(time.time())
     idle = current_app.config["SESSION_IDLE_MINUTES"] * 60

@@ -73,7 +73,7 @@ class Cycle(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # When closed: the modules the plan required then, with their versions, so the closed
     # dashboard reads the same however the courses change later.
-    closed_snapshot: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    closed_snapshot: Mapped[dict | None] = mapped_column(JSON, nullable=True, deferred=True)
     # Raised by every write that changes what the cycle's dashboard shows (revisions.py), so
     # figures computed for one revision can be kept (lms/reports/memo.py).
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

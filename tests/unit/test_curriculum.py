@@ -3,6 +3,7 @@ authoring course; every module with objectives, minutes and a quiz that explains
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from lms.content.loader import load_catalog
@@ -46,3 +47,24 @@ def test_every_module_has_objectives_minutes_and_an_explained_quiz():
                     if not option.correct:
                         assert option.feedback, f"{where}: {question.id} wrong option bare"
     assert len({key for _, key in keys}) == len(keys), "no two modules share a key"
+
+
+def prose_words(text: str) -> int:
+    """Words of a module's own writing: front matter and quiz blocks left out."""
+    body = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
+    body = re.sub(r"```quiz.*?```", "", body, flags=re.S)
+    return sum(1 for word in body.split() if re.search(r"[A-Za-z0-9]", word))
+
+
+def test_every_learner_module_is_700_to_1500_words():
+    catalog = load_catalog(COURSES)
+    counts = {f"{course.key}/{module.key}": prose_words(Path(module.path).read_text())
+              for course in catalog.courses if course.visibility == "public"
+              for module in course.modules}
+    assert len(counts) == 23
+    assert {where: n for where, n in counts.items() if not 700 <= n <= 1500} == {}
+
+
+def test_prose_words_leave_out_front_matter_and_quizzes():
+    text = "---\ntitle: A b c\n---\nOne two, three.\n\n| x | 4 |\n\n```quiz\nid: q\n```\nfive\n"
+    assert prose_words(text) == 6

@@ -63,6 +63,8 @@ def test_a_changed_file_gets_a_new_fingerprint(tmp_path):
     first = prints.version(str(tmp_path), "a.css")
     assert first == prints.version(str(tmp_path), "a.css")
     (tmp_path / "a.css").write_text("body { color: navy; }  ")
+    assert prints.version(str(tmp_path), "a.css") == first  # looked at again after a while
+    prints.RECHECK_SECONDS = 0
     assert prints.version(str(tmp_path), "a.css") != first
     assert prints.version(str(tmp_path), "missing.css") is None
     assert prints.version(str(tmp_path), "../a.css") is None
