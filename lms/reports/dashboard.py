@@ -142,7 +142,7 @@ def grid_html(dashboard: Dashboard) -> Markup:
 
 def _compute(cycle: Cycle, catalog: Catalog, as_of: datetime) -> tuple[tuple, tuple, Any]:
     """(columns, rows, the moment a member's certificate next expires and the rows change)."""
-    snapshot = cycle.closed_snapshot or snapshot_plan(cycle, catalog)
+    snapshot = (cycle.closed_snapshot if cycle.closed_at else None) or snapshot_plan(cycle, catalog)
     columns = tuple(Column(**m) for m in snapshot["modules"])
     required = {}  # role -> {course_key: due date}
     for item in snapshot["plan"]:

@@ -98,6 +98,9 @@ def prepare(page: Page, sessions: dict, server: Server) -> str:
 
 
 def measure(page: Page, server: Server, sessions: dict, body: str, seconds: float, app) -> None:
+    # The app re-signs the session cookie at most once a minute (the idle clock); a browser
+    # keeps the new cookie, wrk replays one: take the current one as a browser would have it.
+    sessions[page.who].get(page.path.split("/quiz/")[0])
     cookie = sessions[page.who].cookie
     if not page.form:
         page.results.append(load.load(server.base + page.path, seconds, cookie=cookie))
