@@ -46,11 +46,13 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "ol": {"start"},
     "th": {"id"},
+    "div": {"tabindex"},  # the box a table scrolls in (_TableScroller)
     **{f"h{n}": {"id"} for n in range(1, 7)},
 }
 # Classes are allowed only through this map (nh3 refuses "class" in ALLOWED_ATTRIBUTES too).
 ALLOWED_CLASSES = {
-    "div": {"admonition", "note", "tip", "warning", "danger", "important", "info", "example"},
+    "div": {"admonition", "note", "tip", "warning", "danger", "important", "info", "example",
+            "table-scroll"},
     "p": {"admonition-title"},
     "code": {"language-text", "language-markdown", "language-python"},
 }
@@ -90,6 +92,21 @@ class _LinkProcessor(Treeprocessor):
                 element.set(attribute, url)
 
 
+class _TableScroller(Treeprocessor):
+    """Put every table in a focusable box that scrolls sideways, so a wide table never
+    squeezes its words apart on a phone nor widens the page."""
+
+    def run(self, root: ET.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    box = ET.Element("div", {"class": "table-scroll", "tabindex": "0"})
+                    box.tail, child.tail = child.tail, None
+                    box.append(child)
+                    parent.remove(child)
+                    parent.insert(index, box)
+
+
 class _LinkExtension(Extension):
     def __init__(self, resolver: LinkResolver | None) -> None:
         super().__init__()
@@ -99,6 +116,7 @@ class _LinkExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         self.processor = _LinkProcessor(md, self.resolver)
         md.treeprocessors.register(self.processor, "evergreen_links", 1)
+        md.treeprocessors.register(_TableScroller(md), "evergreen_tables", 0)
 
 
 # Building a Markdown instance with its extensions costs more than converting a short block, and

@@ -86,3 +86,10 @@ def test_the_extension_list_is_the_allowlist():
         "pymdownx.betterem", "pymdownx.tilde",
     )
     assert not {"attr_list", "md_in_html", "extra"} & set(render.EXTENSIONS)
+
+
+def test_a_table_scrolls_in_its_own_focusable_box():
+    html = render.render_markdown("Intro\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nAfter")
+    assert '<div class="table-scroll" tabindex="0"><table>' in html
+    assert html.index("Intro") < html.index("table-scroll") < html.index("After")
+    assert html.count("<table>") == 1 and "</table></div>" in html

@@ -28,7 +28,7 @@ def module_count(catalog) -> int:
 
 def scratch_render(text: str) -> str:
     """What render_markdown did before it kept a converter: a new Markdown for every block."""
-    md = markdown.Markdown(extensions=list(render.EXTENSIONS),
+    md = markdown.Markdown(extensions=[*render.EXTENSIONS, render._LinkExtension(None)],
                            extension_configs=render.EXTENSION_CONFIGS)
     return render.sanitise(md.convert(text))
 
