@@ -93,7 +93,8 @@ def load_settings(instance_path: Path, override: dict[str, Any] | None) -> dict[
 
 
 def check_production(settings: dict[str, Any]) -> None:
-    """Refuse to run in production with a default secret, debug on or insecure cookies."""
+    """Refuse to run in production with a default secret, debug on, insecure cookies, or
+    emails that would link to the default or a plain-http address."""
     if settings["ENV"] != "production":
         return
     problems = []
@@ -103,6 +104,8 @@ def check_production(settings: dict[str, Any]) -> None:
         problems.append("debug must be off")
     if not settings.get("SESSION_COOKIE_SECURE"):
         problems.append("SESSION_COOKIE_SECURE must be on (serve over HTTPS)")
+    if not str(settings.get("BASE_URL") or "").startswith("https://"):
+        problems.append("LMS_BASE_URL must be the site's https:// address (links in emails)")
     if problems:
         raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
 

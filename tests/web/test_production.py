@@ -37,6 +37,7 @@ def fresh_postgres():
 
 def test_db_upgrade_then_gunicorn_serves_a_logged_in_module_page(fresh_postgres, tmp_path):
     env = {**os.environ, "LMS_ENV": "production", "LMS_SECRET_KEY": "p" * 64,
+           "LMS_BASE_URL": "https://training.example.org",
            "LMS_DATABASE_URL": fresh_postgres, "LMS_INSTANCE_PATH": str(tmp_path / "i"),
            "LMS_COURSES_DIR": str(ROOT / "tests/fixtures/courses")}
     for command in (["db", "upgrade"], ["user", "create", "--email", "ana@example.org",

@@ -24,18 +24,22 @@ ROOT = Path(__file__).resolve().parents[2]
     ({"SECRET_KEY": "short"}, "LMS_SECRET_KEY"),
     ({"DEBUG": True}, "debug"),
     ({"SESSION_COOKIE_SECURE": False}, "SESSION_COOKIE_SECURE"),
+    ({"BASE_URL": "http://127.0.0.1:5000"}, "LMS_BASE_URL"),
+    ({"BASE_URL": "http://training.example.org"}, "LMS_BASE_URL"),
 ])
 def test_production_refuses_insecure_settings(app_config, monkeypatch, tmp_path, override,
                                               problem):
     monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "instance"))
-    config = {**app_config, "ENV": "production", "SECRET_KEY": "k" * 64, **override}
+    config = {**app_config, "ENV": "production", "SECRET_KEY": "k" * 64,
+              "BASE_URL": "https://training.example.org", **override}
     with pytest.raises(RuntimeError, match=problem):
         create_app(config)
 
 
 def test_production_cookies_are_secure_httponly_and_lax(app_config, monkeypatch, tmp_path):
     monkeypatch.setenv("LMS_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({**app_config, "ENV": "production", "SECRET_KEY": "k" * 64})
+    app = create_app({**app_config, "ENV": "production", "SECRET_KEY": "k" * 64,
+                      "BASE_URL": "https://training.example.org"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
