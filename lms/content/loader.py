@@ -85,7 +85,7 @@ def _load_course(folder: Path, root: Path, diagnostics: list[Diagnostic],
     order = fields.integer("order", 100)
     valid_for_months = _valid_for_months(fields)
     module_files = _module_files(folder, root, diagnostics)
-    resolver = _resolver(folder, module_files)
+    resolver = link_resolver(folder, module_files)
     overview = render_markdown(doc.body, resolver)
     diagnostics += problems + fields.diagnostics + _broken_links(resolver, doc.body, doc.body_line,
                                                                   shown)
@@ -123,7 +123,10 @@ def _module_files(folder: Path, root: Path, diagnostics: list[Diagnostic]) -> di
     return {name: path for _, name, path in sorted(found)}
 
 
-def _resolver(folder: Path, module_files: dict[str, Path]) -> LinkResolver:
+def link_resolver(folder: Path, module_names, prefix: str = "") -> LinkResolver:
+    """Relative links of a course folder: module files (`module_names`) to their module pages,
+    other files in the folder to the course's files, each under `prefix` (the loader keeps
+    them relative; the trainer's preview makes them absolute). Anything else is broken."""
     def resolve(target: str) -> str | None:
         location, _, fragment = target.partition("#")
         anchor = f"#{fragment}" if fragment else ""
@@ -131,10 +134,10 @@ def _resolver(folder: Path, module_files: dict[str, Path]) -> LinkResolver:
         if clean.startswith("..") or clean.startswith("/"):
             resolver.broken.append(target)
             return None
-        if clean in module_files:
-            return MODULE_FILE.match(clean).group(2) + anchor  # type: ignore[union-attr]
-        if (folder / clean).is_file() and clean != "course.md":
-            return f"files/{clean}{anchor}"
+        if clean in module_names:
+            return prefix + MODULE_FILE.match(clean).group(2) + anchor  # type: ignore[union-attr]
+        if clean != "course.md" and (folder / clean).is_file():
+            return f"{prefix}files/{clean}{anchor}"
         resolver.broken.append(target)
         return None
 
@@ -162,7 +165,7 @@ def _load_modules(course_key: str, files: dict[str, Path], root: Path,
     modules: list[Module] = []
     seen: dict[str, str] = {}
     folder = files[next(iter(files))].parent if files else None
-    resolver = _resolver(folder, files) if folder else None
+    resolver = link_resolver(folder, files) if folder else None
     listing = folder_listing(folder) if cache and folder else ""
     for position, (name, path) in enumerate(files.items(), start=1):
         shown = _display(path, root)

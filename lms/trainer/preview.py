@@ -12,7 +12,6 @@ without, those the text shows on its own (links cannot be checked without a cour
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 from lms.content.catalog import AUDIENCES, Module
 from lms.content.diagnostics import Diagnostic, error
 from lms.content.frontmatter import FieldReader, normalise_newlines, split
-from lms.content.loader import H2, MODULE_FILE, MODULE_KEYS, TAG
+from lms.content.loader import H2, MODULE_FILE, MODULE_KEYS, TAG, link_resolver
 from lms.content.quiz import parse_markdown
 from lms.content.render import LinkResolver, render_for_quiz, render_markdown
 from lms.trainer.checks import CheckResult, check_draft, shown_path
@@ -61,23 +60,7 @@ def course_links(folder: Path, course_url: str, extra_name: str = "") -> LinkRes
     names = {p.name for p in folder.glob("*.md") if MODULE_FILE.match(p.name)}
     if extra_name:
         names.add(extra_name)
-
-    def resolve(target: str) -> str | None:
-        location, _, fragment = target.partition("#")
-        anchor = f"#{fragment}" if fragment else ""
-        clean = posixpath.normpath(location)
-        if clean.startswith("..") or clean.startswith("/"):
-            resolver.broken.append(target)
-            return None
-        if clean in names:
-            return course_url + MODULE_FILE.match(clean).group(2) + anchor  # type: ignore[union-attr]
-        if clean != "course.md" and (folder / clean).is_file():
-            return f"{course_url}files/{clean}{anchor}"
-        resolver.broken.append(target)
-        return None
-
-    resolver = LinkResolver(resolve)
-    return resolver
+    return link_resolver(folder, names, course_url)
 
 
 def render_module(text: str, shown: str, *, course_key: str, slug: str, position: int,
