@@ -86,6 +86,16 @@ def renewals_due(user_ids: Iterable[int], courses: Iterable[Course],
             min((moment for moment in expiring if moment > as_of), default=None))
 
 
+def latest_certificate(user_id: int, course_key: str, now: datetime) -> Certificate | None:
+    """The person's latest certificate for the course that is not revoked (one query)."""
+    return db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user_id,
+                                  Certificate.course_key == course_key,
+                                  or_(Certificate.revoked_at.is_(None),
+                                      Certificate.revoked_at > now))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(1)).first()
+
+
 def _latest_unrevoked(items) -> dict:
     latest: dict = {}
     for user_id, course_key, item in items:

@@ -6,6 +6,11 @@ completions). Issuing is idempotent: one certificate per person, course and set 
 versions (a unique key, INSERT ... ON CONFLICT DO NOTHING), so a double click, a retry or two
 workers at once issue one. A course that changes in substance (a version bump) can be
 certified again: the new set of versions is a new key.
+
+Renewal: when the person's latest certificate for a course that sets `valid_for_months:` has
+expired, going through the course again earns a new one: opening every module and passing
+every graded quiz again after the expiry. The renewal's key names the certificate it renews,
+so each expired certificate is renewed once.
 """
 
 from __future__ import annotations
@@ -23,11 +28,12 @@ from sqlalchemy import func, select, update
 
 from lms.campaigns.revisions import touch_learner
 from lms.certificates.models import Certificate
+from lms.certificates.queries import latest_certificate
 from lms.content.catalog import Catalog, Course
 from lms.db_ops import insert_once
 from lms.extensions import db
 from lms.models import utcnow
-from lms.progress.models import Completion
+from lms.progress.models import Completion, ModuleView, QuizAttempt
 
 log = logging.getLogger("lms.certificates")
 
@@ -93,7 +99,34 @@ def issue_if_complete(user_id: int, course: Course) -> Certificate | None:
     module versions was already certified. Safe to call after every completion.
     """
     versions = completed_versions(user_id, course)
-    return _issue(user_id, course, versions) if versions is not None else None
+    if versions is None:
+        return None
+    issued = _issue(user_id, course, versions, versions_hash(course.key, versions))
+    if issued is None and course.valid_for_months:
+        issued = _renew(user_id, course, versions)
+    return issued
+
+
+def _renew(user_id: int, course: Course, versions: dict[str, int]) -> Certificate | None:
+    """A new certificate if the latest one has expired and, since it did, the person opened
+    every module and passed every graded quiz of the course's current versions."""
+    now = utcnow()
+    expired = latest_certificate(user_id, course.key, now)
+    if expired is None or expired.expires_at is None or expired.expires_at > now:
+        return None
+    since = expired.expires_at
+    viewed = set(db.session.scalars(select(ModuleView.module_key).where(
+        ModuleView.user_id == user_id, ModuleView.course_key == course.key,
+        ModuleView.last_viewed_at > since)))
+    passed = {(module_key, quiz_id) for module_key, quiz_id in db.session.execute(
+        select(QuizAttempt.module_key, QuizAttempt.quiz_id).where(
+            QuizAttempt.user_id == user_id, QuizAttempt.course_key == course.key,
+            QuizAttempt.passed.is_(True), QuizAttempt.created_at > since))}
+    if not all(m.key in viewed and all((m.key, q.id) in passed for q in m.graded_quizzes)
+               for m in course.modules):
+        return None
+    key = hashlib.sha256(f"{versions_hash(course.key, versions)}:renews:{expired.id}".encode())
+    return _issue(user_id, course, versions, key.hexdigest())
 
 
 def issue_missing(catalog: Catalog) -> int:
@@ -116,12 +149,14 @@ def issue_missing(catalog: Catalog) -> int:
             continue
         versions = {m.key: m.version for m in course.modules}
         if (user_id, course_key, versions_hash(course_key, versions)) not in issued:
-            count += _issue(user_id, course, versions) is not None
+            count += _issue(user_id, course, versions,
+                            versions_hash(course_key, versions)) is not None
     return count
 
 
-def _issue(user_id: int, course: Course, versions: dict[str, int]) -> Certificate | None:
-    key = versions_hash(course.key, versions)
+def _issue(user_id: int, course: Course, versions: dict[str, int],
+           key: str) -> Certificate | None:
+    """Issue once per (person, course, key); None when that key was already issued."""
     issued_at = utcnow()
     expires_at = add_months(issued_at, course.valid_for_months) if course.valid_for_months \
         else None

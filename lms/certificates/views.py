@@ -34,11 +34,13 @@ def _certificate_or_404(certificate_id: int) -> Certificate:
 def show(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     catalog = current_catalog()
+    now = utcnow()
     return render_template(
         "certificates/certificate.html", certificate=certificate,
+        latest=queries.latest_certificate(certificate.user_id, certificate.course_key, now),
         holder=db.session.get(User, certificate.user_id),
         modules=queries.module_lines(certificate, catalog),
-        status=queries.status_of(certificate, utcnow()),
+        status=queries.status_of(certificate, now),
         verify_url=absolute_url(url_for(".verify", code=certificate.code)),
     )
 

@@ -21,6 +21,7 @@ from lms import policy
 from lms.campaigns.queries import memberships_of, requirements_for
 from lms.catalog_store import current_catalog
 from lms.certificates.queries import certificates_of, current_certificate
+from lms.certificates.services import issue_if_complete
 from lms.content.catalog import Course, Module
 from lms.content.loader import MODULE_FILE
 from lms.extensions import db
@@ -86,9 +87,12 @@ def module(course_key: str, module_key: str):
 @bp.route("/courses/<course_key>/<module_key>/viewed", methods=["POST"])
 @login_required
 def viewed(course_key: str, module_key: str):
-    """Called by a small script on the module page: GET requests never write."""
-    _, module = _module_or_404(course_key, module_key)
+    """Called by a small script on the module page: GET requests never write. Opening a module
+    may be the last step of renewing an expired certificate (lms/certificates/services.py)."""
+    course, module = _module_or_404(course_key, module_key)
     services.record_view(current_user.id, module)
+    if course.valid_for_months:
+        issue_if_complete(current_user.id, course)
     db.session.commit()
     return "", 204
 
