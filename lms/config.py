@@ -28,8 +28,9 @@ DEFAULTS: dict[str, Any] = {
     # seconds (lms/catalog_store.py); 0: load once, for deployments where nobody edits courses.
     "COURSES_RELOAD_SECONDS": 2.0,
     "RENDER_CACHE_DIR": "",  # rendered modules by content hash; "": <instance>/cache, "off": none
-    # Dashboard and overview figures kept per process, keyed by cycle revision (reports/memo.py).
-    "FIGURES_MEMO_SIZE": 2000,
+    # Dashboard and overview figures kept per worker process, keyed by cycle revision, up to
+    # about this many MB (lms/reports/memo.py).
+    "FIGURES_MEMO_MB": 16,
     "SESSION_IDLE_MINUTES": 120,
     "ORGANISATION_NAME": "Evergreen",
     "MAX_CONTENT_LENGTH": 1024 * 1024,

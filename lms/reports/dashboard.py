@@ -130,6 +130,7 @@ def build_dashboard(cycle: Cycle, catalog: Catalog) -> Dashboard:
     key = ("dashboard", cycle.id, cycle.revision, None if cycle.closed_at else as_of.date())
     columns, rows, until = memo_for(catalog).get(
         key, lambda: _compute(cycle, catalog, as_of),
+        weigh=lambda kept: 1000 + 120 * len(kept[0]) * len(kept[1]),  # about 120 B a cell
         fresh=lambda kept: kept[2] is None or as_of < kept[2])
     return Dashboard(cycle, as_of, columns, rows, key + (until,))
 
@@ -137,7 +138,8 @@ def build_dashboard(cycle: Cycle, catalog: Catalog) -> Dashboard:
 def grid_html(dashboard: Dashboard) -> Markup:
     """The dashboard's figures and grid as HTML, rendered once per dashboard key."""
     return memo_for(current_catalog()).get(dashboard.key + ("html",), lambda: Markup(  # noqa: S704
-        render_template("campaigns/_grid.html", dashboard=dashboard)))  # autoescaped output
+        render_template("campaigns/_grid.html", dashboard=dashboard)),  # autoescaped output
+        weigh=lambda html: 100 + 2 * len(html))  # the grid's ✓ ◐ make it 2 bytes a character
 
 
 def _compute(cycle: Cycle, catalog: Catalog, as_of: datetime) -> tuple[tuple, tuple, Any]:

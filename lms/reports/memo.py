@@ -17,48 +17,61 @@ from flask import current_app
 
 
 class Memo:
-    """A bounded least-recently-used map for one catalog."""
+    """A least-recently-used map for one catalog, bounded by the approximate bytes its values
+    hold (each caller says what a value weighs), so big dashboards cannot crowd a worker."""
 
-    def __init__(self, catalog, size: int) -> None:
+    def __init__(self, catalog, budget: int) -> None:
         self.catalog = catalog
-        self.size = size
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self.budget = budget
+        self.weight = 0
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, make: Callable[[], Any],
+    def get(self, key: Hashable, make: Callable[[], Any], weigh: Callable[[Any], int],
             fresh: Callable[[Any], bool] | None = None) -> Any:
         """The value kept for key, else make() kept; `fresh` may refuse a kept value (one
         that depends on the time)."""
         with self._lock:
-            if key in self._items and (fresh is None or fresh(self._items[key])):
+            kept = self._items.get(key)
+            if kept is not None and (fresh is None or fresh(kept[0])):
                 self._items.move_to_end(key)
-                return self._items[key]
+                return kept[0]
         value = make()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        self._keep({key: value}, weigh)
         return value
 
-    def get_many(self, keys: list[Hashable], make: Callable[[list[Hashable]], dict]) -> dict:
+    def get_many(self, keys: list[Hashable], make: Callable[[list[Hashable]], dict],
+                 weigh: Callable[[Any], int]) -> dict:
         """The values of these keys, computing the missing ones together in one call."""
         with self._lock:
-            found = {key: self._items[key] for key in keys if key in self._items}
+            found = {key: self._items[key][0] for key in keys if key in self._items}
+            for key in found:
+                self._items.move_to_end(key)
         missing = [key for key in keys if key not in found]
         if missing:
             made = make(missing)
-            with self._lock:
-                self._items.update(made)
-                while len(self._items) > self.size:
-                    self._items.popitem(last=False)
+            self._keep(made, weigh)
             found.update(made)
         return found
+
+    def _keep(self, values: dict, weigh: Callable[[Any], int]) -> None:
+        with self._lock:
+            for key, value in values.items():
+                weight = weigh(value)
+                if weight > self.budget:
+                    continue
+                if key in self._items:
+                    self.weight -= self._items.pop(key)[1]
+                self._items[key] = (value, weight)
+                self.weight += weight
+            while self.weight > self.budget:
+                self.weight -= self._items.popitem(last=False)[1][1]
 
 
 def memo_for(catalog) -> Memo:
     """This app's memo for this catalog (a new, empty one once the catalog has changed)."""
     memo = current_app.extensions.get("lms.memo")
     if memo is None or memo.catalog is not catalog:
-        memo = Memo(catalog, current_app.config["FIGURES_MEMO_SIZE"])
+        memo = Memo(catalog, current_app.config["FIGURES_MEMO_MB"] * 2**20)
         current_app.extensions["lms.memo"] = memo
     return memo

@@ -159,7 +159,7 @@ def _campaign_rows(rows, catalog: Catalog) -> list[CampaignRow]:
             for r in rows}
     figures = memo_for(catalog).get_many(list(keys), lambda missing: {
         key: value for key, value in zip(missing, _figures([keys[k] for k in missing], catalog),
-                                         strict=True)})
+                                         strict=True)}, weigh=lambda figures: 200)
     return [CampaignRow(row.campaign_id, row.name, row.state, row.office, row.district,
                         row.cycle_id, row.election_year, row.closed_at is None, *figures[key])
             for key, row in keys.items()]
