@@ -90,3 +90,13 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory, browser):
+    """One `lms demo` server for the page walks (accessibility, phone width), prepared through
+    the app: (base URL, the URLs the walks need). The walks only read."""
+    from tests.browser.helpers import demo_server, prepare_demo
+
+    for url in demo_server(tmp_path_factory.mktemp("demo")):
+        yield url, prepare_demo(browser, url)

@@ -11,10 +11,8 @@ import pytest
 from tests.browser.helpers import (
     ACCOUNTS,
     OPTIONAL,
-    demo_server,
     log_in,
     page_facts,
-    prepare_demo,
     role_pages,
     run_axe,
     shot,
@@ -22,12 +20,6 @@ from tests.browser.helpers import (
 
 pytestmark = pytest.mark.browser
 ERROR_PAGES = {"not-found": 404, "forbidden": 403}
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, browser):
-    for url in demo_server(tmp_path_factory.mktemp("a11y")):
-        yield url, prepare_demo(browser, url)
 
 
 @pytest.mark.parametrize("role", ["visitor", "learner", "manager", "trainer", "admin"])

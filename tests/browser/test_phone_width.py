@@ -11,22 +11,14 @@ import pytest
 from tests.browser.helpers import (
     ACCOUNTS,
     OPTIONAL,
-    demo_server,
     log_in,
     page_facts,
-    prepare_demo,
     role_pages,
     shot,
 )
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 375, "height": 740}
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, browser):
-    for url in demo_server(tmp_path_factory.mktemp("phone")):
-        yield url, prepare_demo(browser, url)
 
 
 @pytest.mark.parametrize("role", ["visitor", "learner", "manager", "trainer", "admin"])
