@@ -10,12 +10,11 @@ ROOT = Path(__file__).resolve().parents[2]
 # Each value is how many times the file may mark HTML safe; all of it was rendered and
 # sanitised by lms/content/render.py when the catalog loaded.
 ALLOWED_SAFE = {
-    "templates/learn/module.html": 1,  # module parts
+    "templates/learn/_module_parts.html": 1,  # module parts (module page, trainer preview)
     "templates/learn/course.html": 1,  # course overview
     "templates/learn/_quiz_block.html": 2,  # question stem, option text
     "templates/learn/_hints.html": 1,  # hint text
     "templates/learn/quiz_result.html": 5,  # stem, feedback, outcome, explanation
-    "templates/trainer/_preview.html": 1,  # module parts, rendered as the loader renders them
     # The dashboard grid: an autoescaped template's own output, kept to be served again.
     "lms/reports/dashboard.py": 1,
 }
