@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import NamedTuple
 
 from lms.content.diagnostics import Diagnostic, error, warning
+from lms.content.gift_numbers import numspec
 
 BLANK = "\ue000"  # where a missing-word question's answer block was; becomes "_____"
 _ESCAPABLE = ":#={}~n"
@@ -28,7 +28,6 @@ _WEIGHT = re.compile(r"%-*[0-9]{1,2}\.?[0-9]*%")
 _FORMATS = ("html", "moodle", "markdown", "plain")
 _GRADES = (1, 0.9, 0.8333333, 0.8, 0.75, 0.7, 0.6666667, 0.6, 0.5, 0.4, 0.3333333, 0.3, 0.25,
            0.2, 0.1666667, 0.1428571, 0.125, 0.1111111, 0.1, 0.05, 0)
-_NUMBER = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*")
 
 
 class GiftText(NamedTuple):
@@ -340,7 +339,7 @@ def _read_numerical(r: _Reader, q: GiftQuestion, a: int, b: int) -> GiftQuestion
         return None
     for s, e in pieces:
         ans = r._answer(q, s, e, default=1.0)
-        spec = _numspec(ans.text.text)
+        spec = numspec(ans.text.text)
         if spec is None or spec.startswith("!"):
             code = "G002" if spec is None else "G003"
             msg = (f"'{ans.text.text}' is not a number, and Moodle silently imports it as "
@@ -351,39 +350,6 @@ def _read_numerical(r: _Reader, q: GiftQuestion, a: int, b: int) -> GiftQuestion
         ans.numspec = spec
         q.answers.append(ans)
     return q
-
-
-def _numspec(s: str) -> str | None:
-    """'5' / '5 +- 1' / '1..5' for an answer, '*' for a catch-all, '!why' if inverted."""
-    if s == "*":
-        return s
-    dots = s.find("..")
-    if dots > 0:
-        low, high = _num(s[:dots]), _num(s[dots + 2:])
-        if low is None or high is None:
-            return None
-        if float(low) > float(high):
-            return (f"!is a reversed range, which Moodle keeps silently as a negative "
-                    f"tolerance; write {high}..{low}")
-        return f"{low}..{high}"
-    value, colon, tol = s.partition(":")
-    v, tv = _num(value), (_num(tol) if colon and s.find(":") > 0 else "0")
-    if v is None or tv is None:
-        return None
-    if float(tv) < 0:
-        return f"!has a negative tolerance, which Moodle keeps silently; write {v}:{tv[1:]}"
-    return v if float(tv) == 0 else f"{v} +- {tv}"
-
-
-def _num(s: str) -> str | None:
-    """A PHP-numeric string in our number syntax (no exponent, dot decimals)."""
-    if not _NUMBER.fullmatch(s):
-        return None
-    s = s.strip()
-    if re.fullmatch(r"[+-]?(\d+(\.\d+)?|\.\d+)", s):
-        return s
-    out = format(Decimal(s), "f")
-    return out.rstrip("0").rstrip(".") if "." in out else out
 
 
 def _weight(w: str) -> float:
