@@ -87,8 +87,8 @@ def _load_course(folder: Path, root: Path, diagnostics: list[Diagnostic],
     module_files = _module_files(folder, root, diagnostics)
     resolver = link_resolver(folder, module_files)
     overview = render_markdown(doc.body, resolver)
-    diagnostics += problems + fields.diagnostics + _broken_links(resolver, doc.body, doc.body_line,
-                                                                  shown)
+    diagnostics += problems + fields.diagnostics
+    diagnostics += broken_links(resolver, doc.body, doc.body_line, shown)
     modules = _load_modules(folder.name, module_files, root, diagnostics, cache)
     if not title:
         return None
@@ -145,8 +145,9 @@ def link_resolver(folder: Path, module_names, prefix: str = "") -> LinkResolver:
     return resolver
 
 
-def _broken_links(resolver: LinkResolver, body: str, first_line: int,
-                  shown: str) -> list[Diagnostic]:
+def broken_links(resolver: LinkResolver, body: str, first_line: int,
+                 shown: str) -> list[Diagnostic]:
+    """C006 for each link the resolver found pointing at nothing, on the line that has it."""
     out = []
     lines = body.split("\n")
     for target in dict.fromkeys(resolver.broken):
@@ -211,7 +212,7 @@ def _load_module(course_key: str, name: str, shown: str, text: str, position: in
         for segment in parsed.segments
     ]
     diagnostics += fields.diagnostics + list(parsed.diagnostics)
-    diagnostics += _broken_links(resolver, doc.body, doc.body_line, shown)
+    diagnostics += broken_links(resolver, doc.body, doc.body_line, shown)
     if not title:
         return None
     outline = tuple(

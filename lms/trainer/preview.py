@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from lms.content.catalog import AUDIENCES, Module
-from lms.content.diagnostics import Diagnostic, error
+from lms.content.diagnostics import Diagnostic
 from lms.content.frontmatter import FieldReader, normalise_newlines, split
-from lms.content.loader import H2, MODULE_FILE, MODULE_KEYS, TAG, link_resolver
+from lms.content.loader import H2, MODULE_FILE, MODULE_KEYS, TAG, broken_links, link_resolver
 from lms.content.quiz import parse_markdown
 from lms.content.render import LinkResolver, render_for_quiz, render_markdown
 from lms.trainer.checks import CheckResult, check_draft, shown_path
@@ -87,22 +87,8 @@ def render_module(text: str, shown: str, *, course_key: str, slug: str, position
     )
     module = Module(course_key, key, shown, position, title or "(no title yet)", minutes,
                     version, objectives, audience, parts, outline)
-    broken = _broken_links(links, document.body, document.body_line, shown) if links else []
+    broken = broken_links(links, document.body, document.body_line, shown) if links else []
     return module, [*problems, *fields.diagnostics, *parsed.diagnostics, *broken]
-
-
-def _broken_links(links: LinkResolver, body: str, first_line: int,
-                  shown: str) -> list[Diagnostic]:
-    """C006 for each link that points at nothing in the course folder, as the loader says it."""
-    lines = body.split("\n")
-    found = []
-    for target in dict.fromkeys(links.broken):
-        number = next((i for i, line in enumerate(lines) if f"({target}" in line), 0)
-        kind = "module" if target.partition("#")[0].endswith(".md") else "file"
-        found.append(error(shown, first_line + number, "C006",
-                           f"The link '{target}' points to a {kind} that does not exist "
-                           "in this course folder."))
-    return found
 
 
 def preview_scratch(text: str, course_folder: Path | None = None,
