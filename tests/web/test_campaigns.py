@@ -9,12 +9,13 @@ import threading
 from datetime import timedelta
 from html.parser import HTMLParser
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lms.campaigns.models import Campaign, Invite, Membership, PlanItem
 from lms.extensions import db
 from lms.models import utcnow
 from tests.conftest import csrf_token
+from tests.support.statements import recorded
 
 PLAN = [("basics", "staff", 30), ("basics", "manager", None), ("quizzing", "staff", 400)]
 
@@ -242,13 +243,8 @@ def test_dashboard_query_count_does_not_grow_with_the_team(app, make_user, make_
         with app.test_request_context():
             campaign = db.session.get(Campaign, campaign_id)
             cycle = campaign.current_cycle
-            statements = []
-            listener = lambda *args: statements.append(args[2])  # noqa: E731
-            event.listen(db.engine, "before_cursor_execute", listener)
-            try:
+            with recorded(db.engine) as statements:
                 dashboard = build_dashboard(cycle, current_catalog())
-            finally:
-                event.remove(db.engine, "before_cursor_execute", listener)
             assert len(dashboard.rows) == team_size
             return len(statements)
 

@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from lms.campaigns.models import Cycle
 from lms.certificates import services
@@ -18,6 +18,7 @@ from lms.certificates.models import Certificate
 from lms.extensions import db
 from lms.models import utcnow
 from tests.conftest import csrf_token, login
+from tests.support.statements import recorded
 
 BASICS = ("welcome", "reading-lists", "wrap-up")
 QUIZ_RIGHT = {"q-first-words": "1", "q-personal-data": ["0", "1"], "q-photo-consent": "false",
@@ -308,13 +309,8 @@ def test_the_dashboard_shows_renewal_due_in_a_fixed_number_of_queries(
                             plan=[("basics", "staff", None)])
         with app.app_context():
             cycle = db.session.get(Campaign, cid).current_cycle
-            statements = []
-            listener = lambda *args: statements.append(args[2])  # noqa: E731
-            event.listen(db.engine, "before_cursor_execute", listener)
-            try:
+            with recorded(db.engine) as statements:
                 build_dashboard(cycle, current_catalog())
-            finally:
-                event.remove(db.engine, "before_cursor_execute", listener)
             return len(statements)
 
     assert queries_for(2) == queries_for(40) == 6  # the usual five, and certificates

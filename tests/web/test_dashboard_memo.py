@@ -7,11 +7,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from lms.campaigns.models import Campaign, Membership
 from lms.extensions import db
 from tests.conftest import PASSWORD, csrf_token, login
+from tests.support.statements import recorded
 
 PLAN = [("basics", "staff", 30), ("quizzing", "staff", None)]
 
@@ -94,13 +95,12 @@ def test_a_kept_dashboard_costs_no_query_and_a_new_day_recomputes_it(app, team, 
     _, _, campaign_id = team
     with app.test_request_context():
         cycle = db.session.get(Campaign, campaign_id).current_cycle
-        statements = []
-        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-        first = reports.build_dashboard(cycle, current_catalog())
-        computed = len(statements)
-        again = reports.build_dashboard(cycle, current_catalog())
-        assert computed >= 4 and len(statements) == computed and again.rows == first.rows
-        tomorrow = reports.utcnow() + timedelta(days=1)
-        monkeypatch.setattr(reports, "utcnow", lambda: tomorrow)
-        reports.build_dashboard(cycle, current_catalog())
-        assert len(statements) > computed
+        with recorded(db.engine) as statements:
+            first = reports.build_dashboard(cycle, current_catalog())
+            computed = len(statements)
+            again = reports.build_dashboard(cycle, current_catalog())
+            assert computed >= 4 and len(statements) == computed and again.rows == first.rows
+            tomorrow = reports.utcnow() + timedelta(days=1)
+            monkeypatch.setattr(reports, "utcnow", lambda: tomorrow)
+            reports.build_dashboard(cycle, current_catalog())
+            assert len(statements) > computed

@@ -8,7 +8,6 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from lms.campaigns import services as campaign_services
 from lms.campaigns.models import Campaign
@@ -21,6 +20,7 @@ from lms.reports import organisation
 from lms.reports.content_health import module_health
 from lms.reports.dashboard import build_dashboard
 from tests.conftest import login
+from tests.support.statements import recorded
 
 
 def trainer_client(app, make_user):
@@ -137,18 +137,8 @@ def test_the_overview_counts_as_each_dashboard_does(app, campaigns):
 def test_the_overview_takes_the_same_queries_for_many_campaigns(app, campaigns, make_user,
                                                                  make_campaign):
     def statements():
-        seen = []
-
-        def listener(conn, cursor, statement, *args):
-            if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-                seen.append(statement)
-
-        with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", listener)
-            try:
-                organisation.overview_page(current_catalog(), organisation.Filters())
-            finally:
-                event.remove(db.engine, "before_cursor_execute", listener)
+        with app.app_context(), recorded(db.engine, reads_only=True) as seen:
+            organisation.overview_page(current_catalog(), organisation.Filters())
         return len(seen)
 
     few = statements()

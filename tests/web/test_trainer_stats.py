@@ -22,7 +22,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from lms.campaigns.models import Campaign, Cycle
 from lms.catalog_store import current_catalog
@@ -32,6 +31,7 @@ from lms.models import utcnow
 from lms.progress.models import QuizAttempt
 from lms.reports.question_stats import question_rows
 from tests.conftest import login
+from tests.support.statements import recorded
 
 MODULE = """---
 title: Statistics fixture
@@ -197,18 +197,8 @@ def test_split_by_cycle(app, stats_world, make_campaign):
 
 def test_two_queries_however_many_people(app, stats_world, make_user):
     def statements(split):
-        seen = []
-
-        def listener(conn, cursor, statement, *args):
-            if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-                seen.append(statement)
-
-        with app.app_context():
-            event.listen(db.engine, "before_cursor_execute", listener)
-            try:
-                question_rows(current_catalog(), "quizzing", None, split)
-            finally:
-                event.remove(db.engine, "before_cursor_execute", listener)
+        with app.app_context(), recorded(db.engine, reads_only=True) as seen:
+            question_rows(current_catalog(), "quizzing", None, split)
         return len(seen)
 
     before = (statements("version"), statements("cycle"))
