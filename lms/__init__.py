@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from lms import assets, catalog_store, commands, errors, security
+from lms import assets, catalog_store, commands, errors, pages, security
 from lms.config import ROOT, check_production, load_settings
 from lms.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -32,6 +32,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = os.urandom(32).hex()
 
     db.init_app(app)
+    # First of the request hooks: a kept page is served before the CSRF and rate-limit checks,
+    # which have nothing to do on these GET pages, and before the ORM loads the user.
+    pages.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)

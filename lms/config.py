@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     # Dashboard and overview figures kept per worker process, keyed by cycle revision, up to
     # about this many MB (lms/reports/memo.py).
     "FIGURES_MEMO_MB": 16,
+    # Learner pages kept whole per viewer and data revision, up to about this many MB per
+    # worker process (lms/pages.py); 0 keeps none.
+    "PAGES_MEMO_MB": 16,
     "SESSION_IDLE_MINUTES": 120,
     "ORGANISATION_NAME": "Evergreen",
     "MAX_CONTENT_LENGTH": 1024 * 1024,

@@ -25,7 +25,7 @@ SUPPORTED_VERSIONS = (1,)
 SKIPPED_TABLES = {"password_reset", "alembic_version"}
 SECRET_COLUMNS = {("invite", "token_hash")}
 # Bookkeeping, not data: left out of exports, and an import starts it afresh.
-INTERNAL_COLUMNS = {("cycle", "revision")}
+INTERNAL_COLUMNS = {("cycle", "revision"), ("user", "revision")}
 MAX_BYTES = 512 * 1024 * 1024
 
 

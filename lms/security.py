@@ -5,7 +5,18 @@ from __future__ import annotations
 import re
 import time
 
-from flask import Flask, Response, abort, current_app, flash, redirect, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
 CSP = (
@@ -28,11 +39,14 @@ REPEATABLE = re.compile(r"q-[A-Za-z0-9_-]+|rows-\d+-roles|returning")
 
 
 def set_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    present = {name.lower() for name, _ in response.headers}
+    response.headers.extend((name, value) for name, value in HEADERS.items()
+                            if name.lower() not in present)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if request.endpoint != "static" and current_user.is_authenticated:
+    signed_in = (g.kept_page_signed_in if "kept_page_signed_in" in g  # lms/pages.py
+                 else current_user.is_authenticated)
+    if request.endpoint != "static" and signed_in:
         response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -59,15 +73,25 @@ def start_session(user) -> None:
     session["_login_at"] = session["_seen"] = int(time.time())
 
 
+def _session_expired(now: int) -> bool:
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    return now - session.get("_seen", 0) > idle or now - session.get("_login_at", 0) > absolute
+
+
+def session_needs_attention() -> bool:
+    """The signed-in session must end, or its idle clock be refreshed, on this request."""
+    now = int(time.time())
+    return _session_expired(now) or now - session.get("_seen", 0) > 60
+
+
 def enforce_session_lifetime():
     """End a session idle too long, or older than the absolute lifetime. Static files are the
     same for everyone: they need no user (nor a database connection)."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
     now = int(time.time())
-    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
-    if now - session.get("_seen", 0) > idle or now - session.get("_login_at", 0) > absolute:
+    if _session_expired(now):
         logout_user()
         session.clear()
         flash("Your session ended. Log in again to continue.", "info")

@@ -29,6 +29,9 @@ class User(UserMixin, db.Model):
     # Bumped on logout and password change: every session cookie made before stops working.
     session_generation: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised by every write that changes what this person's own learner pages show
+    # (lms/campaigns/revisions.py), so those pages can be kept whole (lms/pages.py).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_generation}"

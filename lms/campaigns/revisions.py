@@ -1,31 +1,46 @@
-"""Raising `cycle.revision`: every write that changes what a cycle's dashboard shows calls one
-of these in its own transaction, so figures kept for the old revision are never served again.
+"""Raising revisions: every write that changes what a page kept between requests shows calls one
+of these in its own transaction, so a page or figures kept for the old revision are never served
+again.
 
-What a dashboard shows: the team (memberships), the plan, the cycle itself (dates, closing),
-the members' names, and their views, quiz attempts, completions and certificates. A closed
-cycle is shown as of its closing, so a learner's later progress only touches open cycles.
+`cycle.revision` names a cycle's dashboard: the team (memberships), the plan, the cycle itself
+(dates, closing), the members' names, and their views, quiz attempts, completions and
+certificates. A closed cycle is shown as of its closing, so a learner's later progress only
+touches open cycles.
+
+`user.revision` names a person's own learner pages (catalog, course, module, My training,
+lms/pages.py): their progress and certificates, and every cycle they are on (its campaign, plan,
+their role). So touching a cycle also touches everyone on it, removed members included.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from lms.auth.models import User
 from lms.campaigns.models import Cycle, Membership
 from lms.extensions import db
 
 
 def touch_cycle(cycle_id: int) -> None:
     _touch(Cycle.id == cycle_id)
+    _touch_users(User.id.in_(select(Membership.user_id).where(Membership.cycle_id == cycle_id)))
 
 
 def touch_learner(user_id: int) -> None:
-    """The person's own progress changed: the open cycles they are on."""
+    """The person's own progress changed: their pages and the open cycles they are on."""
     _touch(Cycle.closed_at.is_(None), Cycle.id.in_(_cycles_of(user_id)))
+    touch_user(user_id)
 
 
 def touch_person(user_id: int) -> None:
     """Something every dashboard shows of the person changed (their name): all their cycles."""
     _touch(Cycle.id.in_(_cycles_of(user_id)))
+    touch_user(user_id)
+
+
+def touch_user(user_id: int) -> None:
+    """Only the person's own pages changed (a campaign they just created)."""
+    _touch_users(User.id == user_id)
 
 
 def _cycles_of(user_id: int):
@@ -34,4 +49,9 @@ def _cycles_of(user_id: int):
 
 def _touch(*where) -> None:
     db.session.execute(update(Cycle).where(*where).values(revision=Cycle.revision + 1)
+                       .execution_options(synchronize_session=False))
+
+
+def _touch_users(where) -> None:
+    db.session.execute(update(User).where(where).values(revision=User.revision + 1)
                        .execution_options(synchronize_session=False))

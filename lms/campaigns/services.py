@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import select, update
 
 from lms.campaigns.models import Campaign, Cycle, Invite, Membership, PlanItem
-from lms.campaigns.revisions import touch_cycle
+from lms.campaigns.revisions import touch_cycle, touch_user
 from lms.content.catalog import Catalog
 from lms.extensions import db
 from lms.models import utcnow
@@ -41,6 +41,7 @@ def create_campaign(user_id: int, *, name: str, state: str, office: str, distric
     db.session.flush()
     db.session.add(Membership(cycle_id=cycle.id, user_id=user_id, role=role))
     db.session.flush()
+    touch_user(user_id)  # My training lists the new campaign
     log.info("user %s created campaign %s", user_id, campaign.id)
     return campaign
 

@@ -79,7 +79,8 @@ def module(course_key: str, module_key: str):
     return render_template(
         "learn/module.html", course=course, module=module, previous=previous,
         following=following, progress=progress_for(user_id),
-        quiz_forms={quiz.id: QuizForm() for quiz in module.quizzes},
+        # A visitor cannot submit: no form, so no CSRF token and no session cookie.
+        quiz_forms={quiz.id: QuizForm() for quiz in module.quizzes} if user_id else {},
         attempts=attempts_for(user_id, module) if user_id else [],
     )
 

@@ -31,14 +31,23 @@ class Memo:
             fresh: Callable[[Any], bool] | None = None) -> Any:
         """The value kept for key, else make() kept; `fresh` may refuse a kept value (one
         that depends on the time)."""
+        value = self.peek(key, fresh)
+        if value is None:
+            value = make()
+            self._keep({key: value}, weigh)
+        return value
+
+    def peek(self, key: Hashable, fresh: Callable[[Any], bool] | None = None) -> Any:
+        """The value kept for key, or None."""
         with self._lock:
             kept = self._items.get(key)
             if kept is not None and (fresh is None or fresh(kept[0])):
                 self._items.move_to_end(key)
                 return kept[0]
-        value = make()
-        self._keep({key: value}, weigh)
-        return value
+        return None
+
+    def keep(self, key: Hashable, value: Any, weight: int) -> None:
+        self._keep({key: value}, lambda _: weight)
 
     def get_many(self, keys: list[Hashable], make: Callable[[list[Hashable]], dict],
                  weigh: Callable[[Any], int]) -> dict:
@@ -68,10 +77,12 @@ class Memo:
                 self.weight -= self._items.popitem(last=False)[1][1]
 
 
-def memo_for(catalog) -> Memo:
-    """This app's memo for this catalog (a new, empty one once the catalog has changed)."""
-    memo = current_app.extensions.get("lms.memo")
+def memo_for(catalog, name: str = "lms.memo", megabytes: int | None = None) -> Memo:
+    """This app's memo `name` for this catalog (a new, empty one once the catalog has
+    changed), bounded by `megabytes` (FIGURES_MEMO_MB by default)."""
+    memo = current_app.extensions.get(name)
     if memo is None or memo.catalog is not catalog:
-        memo = Memo(catalog, current_app.config["FIGURES_MEMO_MB"] * 2**20)
-        current_app.extensions["lms.memo"] = memo
+        budget = megabytes if megabytes is not None else current_app.config["FIGURES_MEMO_MB"]
+        memo = Memo(catalog, budget * 2**20)
+        current_app.extensions[name] = memo
     return memo

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from lms.auth.models import User
 from lms.campaigns.models import Cycle
 from lms.certificates.models import Certificate
 from lms.extensions import db
@@ -41,6 +42,7 @@ def a_year_passes(app) -> None:
                 for name in names:
                     setattr(row, name, getattr(row, name) - back)
         db.session.execute(update(Cycle).values(revision=Cycle.revision + 1))
+        db.session.execute(update(User).values(revision=User.revision + 1))
         db.session.commit()
 
 
