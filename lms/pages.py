@@ -1,18 +1,23 @@
-"""Learner pages kept whole between requests, per viewer and data revision.
+"""Pages kept whole between requests, per viewer, session and data revision.
 
-The catalog, a course page, a module page and My training are a function of the catalog, the
-viewer's account row (name, roles), their data (progress, certificates, the cycles they are on:
-all raise `user.revision`, lms/campaigns/revisions.py) and the date. So a page rendered once is
-kept in this process under (path, the viewer's row with its revision, date) and served again
-until any of them changes, or a certificate of the viewer's expires; a catalog reload starts an
-empty memo. Visitors share one page per path.
+A learner page (catalog, course, module, My training) is a function of the catalog, the viewer's
+account row (name, roles), their data (progress, certificates, the cycles they are on: all raise
+`user.revision`, lms/campaigns/revisions.py) and the date. A campaign dashboard is a function of
+the viewer's row, the campaign's cycles (every write it shows, and every change to who may see
+it, raises a cycle's revision) and the date; the trainer's organisation overview, of the viewer's
+row, every cycle and the date. So a page rendered once is kept in this process under (path, the
+viewer's row, the revisions it depends on, date) and served again until any of them changes, or
+a certificate it shows expires; a catalog reload starts an empty memo. Visitors share one page
+per path.
 
-A kept page is served before the view and before Flask-Login loads the user, for the cost of
-one indexed read of the viewer's row (no ORM). It keeps every rule of a full request: the same
-user-row checks as the user loader (disabled, ended sessions), the session lifetime, Flask-Login's
-session protection; anything else (a message to show, a session to refresh) takes the full
-path. A page is kept per session (its CSRF token is signed from the session's secret), and
-each quiz's submission token is fresh on every response.
+A page is only ever served to the account row that was given it by the full request, with the
+same data: a person who could not see a page never has one kept. It is served before the view
+and before Flask-Login loads the user, for the cost of one indexed read of the viewer's row and,
+for campaign pages, one of the cycles' revisions (no ORM). It keeps every rule of a full
+request: the same user-row checks as the user loader (disabled, ended sessions), the session
+lifetime, Flask-Login's session protection; anything else (a message to show, a session to
+refresh) takes the full path. A page is kept per session (its CSRF token is signed from the
+session's secret), and each quiz's submission token is fresh on every response.
 """
 
 from __future__ import annotations
@@ -27,29 +32,54 @@ from sqlalchemy import bindparam, func, select
 
 from lms import security
 from lms.auth.models import User
+from lms.campaigns.models import Cycle, Membership
 from lms.catalog_store import current_catalog
 from lms.certificates.models import Certificate
 from lms.extensions import db, login_manager
 from lms.models import utcnow
 from lms.reports.memo import memo_for
 
-KEPT_ENDPOINTS = frozenset({"learn.catalog", "learn.course", "learn.module", "learn.my_training"})
 # The viewer's whole account row but the password hash: every field a page might show, and the
 # revision. DISABLED and GENERATION index the two the user loader checks.
 VIEWER_COLUMNS = [column for column in User.__table__.columns if column.key != "password_hash"]
 VIEWER = select(*VIEWER_COLUMNS).where(User.id == bindparam("id"))
 DISABLED, GENERATION = (VIEWER_COLUMNS.index(User.__table__.c[name])
                         for name in ("disabled", "session_generation"))
-NEXT_EXPIRY = select(func.min(Certificate.expires_at)).where(
-    Certificate.user_id == bindparam("id"), Certificate.revoked_at.is_(None),
-    Certificate.expires_at > bindparam("now"))
+
+def _next_expiry(*where):
+    return select(func.min(Certificate.expires_at)).where(
+        *where, Certificate.revoked_at.is_(None), Certificate.expires_at > bindparam("now"))
+
+
+def _revisions(*where):
+    """Raised by every write the page shows; the count and newest id see a new cycle."""
+    return select(func.count(Cycle.id), func.sum(Cycle.revision), func.max(Cycle.id)).where(*where)
+
+
+@dataclass(frozen=True)
+class Kind:
+    data: object  # a statement naming the data beyond the viewer's own, or None
+    expiry: object  # the next expiry of a certificate the page shows (it changes then)
+
+
+_LEARNER = Kind(None, _next_expiry(Certificate.user_id == bindparam("id")))
+KEPT_ENDPOINTS = {
+    "learn.catalog": _LEARNER, "learn.course": _LEARNER, "learn.module": _LEARNER,
+    "learn.my_training": _LEARNER,
+    "campaigns.dashboard": Kind(
+        _revisions(Cycle.campaign_id == bindparam("campaign_id")),
+        _next_expiry(Certificate.user_id.in_(
+            select(Membership.user_id).join(Cycle, Cycle.id == Membership.cycle_id)
+            .where(Cycle.campaign_id == bindparam("campaign_id"))))),
+    "trainer.campaigns": Kind(_revisions(), _next_expiry()),
+}
 SUBMISSION = re.compile(rb'<input[^>]*\bname="submission"[^>]*\bvalue="([0-9a-f]{32})"')
 
 
 @dataclass(frozen=True)
 class KeptPage:
     parts: tuple[bytes, ...]  # the page split where each quiz's submission token goes
-    until: datetime | None  # the viewer's next certificate expiry: the page changes then
+    until: datetime | None  # the next expiry of a certificate it shows: it changes then
 
     def body(self) -> bytes:
         """The page with fresh submission tokens (each one can record one attempt)."""
@@ -68,7 +98,9 @@ def serve_kept_page():
     viewer = _viewer()
     if viewer is None:
         return None
-    g.page_key = key = (request.full_path, viewer, utcnow().date())
+    kind = KEPT_ENDPOINTS[request.endpoint]
+    data = tuple(_fetch(kind.data, **request.view_args)) if kind.data is not None else ()
+    g.page_key = key = (request.full_path, viewer, data, utcnow().date())
     # The page's CSRF token is signed from the session's own secret: kept per session.
     kept = _memo().peek((*key, session.get("csrf_token")),
                         fresh=lambda page: page.until is None or utcnow() < page.until)
@@ -85,14 +117,16 @@ def keep_page(response: Response) -> Response:
     if (key is None or response.status_code != 200 or response.mimetype != "text/html"
             or response.direct_passthrough or "_flashes" in session):
         return response
-    viewer = key[1]
+    viewer, kind = key[1], KEPT_ENDPOINTS[request.endpoint]
+    until = db.session.scalar(kind.expiry, {"id": viewer[0] if viewer else 0, "now": utcnow(),
+                                            **request.view_args})
     html = response.get_data()
     parts, last = [], 0
     for match in SUBMISSION.finditer(html):
         parts.append(html[last:match.start(1)])
         last = match.end(1)
     parts.append(html[last:])
-    page = KeptPage(tuple(parts), _next_expiry(viewer[0]) if viewer else None)
+    page = KeptPage(tuple(parts), until)
     _memo().keep((*key, session.get("csrf_token")), page, len(html))
     return response
 
@@ -113,10 +147,6 @@ def _viewer() -> tuple | None:
     if row is None or row[DISABLED] or str(row[GENERATION]) != generation:
         return None
     return tuple(row)
-
-
-def _next_expiry(user_id: int) -> datetime | None:
-    return db.session.scalar(NEXT_EXPIRY, {"id": user_id, "now": utcnow()})
 
 
 _compiled: dict = {}

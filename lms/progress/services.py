@@ -83,7 +83,7 @@ def submit_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
 
 def _passed_every_graded_quiz(user_id: int, module: Module) -> bool:
     passed = set(db.session.scalars(
-        select(QuizAttempt.quiz_id).where(
+        select(QuizAttempt.quiz_id).distinct().where(
             QuizAttempt.user_id == user_id,
             QuizAttempt.course_key == module.course_key,
             QuizAttempt.module_key == module.key,

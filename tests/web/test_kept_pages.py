@@ -165,3 +165,48 @@ def test_a_visitor_gets_a_kept_page_with_no_tokens_and_no_cookie(app, client):
 def test_signed_in_pages_kept_or_not_are_never_stored_by_browsers(logged_in, path):
     for _ in range(2):
         assert logged_in.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_a_kept_dashboard_follows_the_team_and_who_may_see_it(app, logged_in, make_user,
+                                                               make_campaign):
+    manager_id = make_user("mia@example.org", "Mia Manager")
+    campaign_id = make_campaign({manager_id: "manager", 1: "staff"},
+                                plan=[("basics", "staff", 30)])
+    co_manager_id = make_user("cal@example.org", "Cal Comanager")
+    with app.app_context():
+        cycle_id = db.session.scalar(select(Membership.cycle_id))
+        db.session.add(Membership(cycle_id=cycle_id, user_id=co_manager_id, role="manager"))
+        db.session.commit()
+    manager, co_manager = app.test_client(), app.test_client()
+    assert login(manager, "mia@example.org").status_code == 302
+    assert login(co_manager, "cal@example.org").status_code == 302
+    dashboard = f"/campaigns/{campaign_id}/dashboard"
+    first = co_manager.get(dashboard).get_data(as_text=True)
+    with recorded(engine(app)) as statements:
+        assert co_manager.get(dashboard).get_data(as_text=True) == first
+    assert statements == [], "a kept dashboard is served without the ORM"
+    post(logged_in, f"/courses/basics/{BASICS[0]}/viewed")
+    assert co_manager.get(dashboard).get_data(as_text=True) != first
+    with app.app_context():
+        membership_id = db.session.scalar(select(Membership.id).filter_by(user_id=co_manager_id))
+    members = f"/campaigns/{campaign_id}/members"
+    post(manager, f"{members}/{membership_id}/remove", token_path=members)
+    assert co_manager.get(dashboard).status_code == 403, "a removed manager sees nothing kept"
+
+
+def test_a_kept_organisation_overview_follows_every_campaign(app, logged_in, make_user,
+                                                             make_campaign):
+    make_campaign({1: "staff"}, plan=[("basics", "staff", 30)])
+    make_user("tess@example.org", "Tess Trainer", trainer=True)
+    trainer = app.test_client()
+    assert login(trainer, "tess@example.org").status_code == 302
+    first = trainer.get("/trainer/campaigns").get_data(as_text=True)
+    with recorded(engine(app)) as statements:
+        assert trainer.get("/trainer/campaigns").get_data(as_text=True) == first
+    assert statements == []
+    complete(logged_in, BASICS[0])
+    second = trainer.get("/trainer/campaigns").get_data(as_text=True)
+    assert second != first
+    make_campaign({1: "candidate"}, name="Sam for Council")
+    assert "Sam for Council" in trainer.get("/trainer/campaigns").get_data(as_text=True)
+    assert logged_in.get("/trainer/campaigns").status_code == 403
