@@ -92,7 +92,9 @@ def load_settings(instance_path: Path, override: dict[str, Any] | None) -> dict[
     # response would only cost time.
     settings.setdefault("SESSION_REFRESH_EACH_REQUEST", False)
     settings.setdefault("WTF_CSRF_TIME_LIMIT", None)  # bound by the session lifetime instead
-    settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # A server connection can drop between requests; a SQLite file cannot: no ping per checkout.
+    server = not settings["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": server})
     return settings
 
 

@@ -118,8 +118,9 @@ def keep_page(response: Response) -> Response:
             or response.direct_passthrough or "_flashes" in session):
         return response
     viewer, kind = key[1], KEPT_ENDPOINTS[request.endpoint]
-    until = db.session.scalar(kind.expiry, {"id": viewer[0] if viewer else 0, "now": utcnow(),
-                                            **request.view_args})
+    # A visitor's page shows no certificate (and may be served with no database at all).
+    until = db.session.scalar(kind.expiry, {"id": viewer[0], "now": utcnow(),
+                                            **request.view_args}) if viewer else None
     html = response.get_data()
     parts, last = [], 0
     for match in SUBMISSION.finditer(html):
