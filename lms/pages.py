@@ -22,13 +22,15 @@ session's secret), and each quiz's submission token is fresh on every response.
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Flask, Response, current_app, g, request, session
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, create_engine, func, select
 
 from lms import security
 from lms.auth.models import User
@@ -39,6 +41,7 @@ from lms.extensions import db, login_manager
 from lms.models import utcnow
 from lms.reports.memo import memo_for
 
+log = logging.getLogger("lms.pages")
 # The viewer's whole account row but the password hash: every field a page might show, and the
 # revision. DISABLED and GENERATION index the two the user loader checks.
 VIEWER_COLUMNS = [column for column in User.__table__.columns if column.key != "password_hash"]
@@ -95,11 +98,20 @@ def serve_kept_page():
     if (request.method != "GET" or request.endpoint not in KEPT_ENDPOINTS
             or "_flashes" in session or not current_app.config["PAGES_MEMO_MB"]):
         return None
-    viewer = _viewer()
-    if viewer is None:
+    user_id = _session_user()
+    if user_id is None:
         return None
     kind = KEPT_ENDPOINTS[request.endpoint]
-    data = tuple(_fetch(kind.data, **request.view_args)) if kind.data is not None else ()
+    reads = [(VIEWER, {"id": user_id})] if user_id else []
+    if kind.data is not None:
+        reads.append((kind.data, request.view_args))
+    rows = _fetch(reads)
+    if rows is None:
+        return None
+    viewer = tuple(rows[0]) if user_id else ()
+    if user_id and not _still_valid(viewer):
+        return None
+    data = tuple(rows[-1]) if kind.data is not None else ()
     g.page_key = key = (request.full_path, viewer, data, utcnow().date())
     # The page's CSRF token is signed from the session's own secret: kept per session.
     kept = _memo().peek((*key, session.get("csrf_token")),
@@ -132,45 +144,69 @@ def keep_page(response: Response) -> Response:
     return response
 
 
-def _viewer() -> tuple | None:
-    """() for a visitor, the signed-in viewer's row, or None when the full path must decide
-    (a stale or ended session, a session to refresh, a changed browser)."""
+def _session_user() -> int | None:
+    """0 for a visitor, the signed-in person's id, or None when the full path must decide (a
+    session to end or refresh, a changed browser, a malformed id)."""
     session_id = session.get("_user_id")
     if session_id is None:
-        return ()
+        return 0
     user_id, _, generation = session_id.partition(":")
     if not (user_id.isdigit() and generation.isdigit()) or len(user_id) > 18:
         return None
     if security.session_needs_attention() or (
             session.get("_id") != login_manager._session_identifier_generator()):
         return None
-    row = _fetch(VIEWER, id=int(user_id))
-    if row is None or row[DISABLED] or str(row[GENERATION]) != generation:
-        return None
-    return tuple(row)
+    return int(user_id)
+
+
+def _still_valid(row: tuple) -> bool:
+    """The user loader's checks: the account exists, is enabled, and this session's generation
+    is still its own (logging out and password changes move it on)."""
+    generation = session["_user_id"].partition(":")[2]
+    return bool(row) and not row[DISABLED] and str(row[GENERATION]) == generation
 
 
 _compiled: dict = {}
 
 
-def _fetch(statement, **values):
-    """One row of a fixed statement (plain values only, no type conversion) on a pooled DBAPI
-    connection: the ORM session and its transaction cost ten times the query, on every
-    request."""
-    engine = db.engine
-    compiled = _compiled.get((engine, statement))
-    if compiled is None:
-        compiled = _compiled[(engine, statement)] = statement.compile(dialect=engine.dialect)
-    params = compiled.construct_params(values)
-    if compiled.positional:
-        params = [params[name] for name in compiled.positiontup]
-    connection = engine.raw_connection()
+def _fetch(reads: list) -> list | None:
+    """One row of each fixed statement (plain values, no type conversion) on one connection of
+    the reading engine, or None if the database could not answer (the full path will say so).
+    The ORM session and its transaction cost ten times these reads, on every request."""
+    engine = _reader()
+    results = []
     try:
-        cursor = connection.cursor()
-        cursor.execute(compiled.string, params)
-        return cursor.fetchone()
-    finally:
-        connection.close()
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            for statement, values in reads:
+                compiled = _compiled.get((engine, statement))
+                if compiled is None:
+                    compiled = statement.compile(dialect=engine.dialect)
+                    _compiled[(engine, statement)] = compiled
+                params = compiled.construct_params(values)
+                if compiled.positional:
+                    params = [params[name] for name in compiled.positiontup]
+                cursor.execute(compiled.string, params)
+                results.append(cursor.fetchone())
+        finally:
+            connection.close()
+    except engine.dialect.loaded_dbapi.Error:
+        log.warning("kept pages: the database did not answer; taking the full path",
+                    exc_info=True)
+        return None
+    return results
+
+
+def _reader():
+    """This process's engine for those reads: autocommit connections (each read sees the last
+    commit; nothing to begin, roll back or ping), made after the worker forked."""
+    pid, engine = current_app.extensions.get("lms.pages.reader", (None, None))
+    if pid != os.getpid():
+        engine = create_engine(db.engine.url, isolation_level="AUTOCOMMIT",
+                               pool_pre_ping=False, pool_reset_on_return=None)
+        current_app.extensions["lms.pages.reader"] = (os.getpid(), engine)
+    return engine
 
 
 def _memo():

@@ -34,12 +34,18 @@ def courses_dir(tmp_path: Path) -> Path:
     return target
 
 
-_engines: set = set()  # strong: an engine must not be collected before it is disposed
+_engines: set = set()  # engines and pools, strong: none collected before it is disposed
 
 
 @sqlalchemy.event.listens_for(sqlalchemy.engine.Engine, "engine_connect")
 def _track_engine(connection) -> None:
     _engines.add(connection.engine)
+
+
+@sqlalchemy.event.listens_for(sqlalchemy.pool.Pool, "checkout")
+def _track_pool(dbapi_connection, record, proxy) -> None:
+    """Pools used through raw DBAPI connections only (lms/pages.py's reader) are closed too."""
+    _engines.add(proxy._pool)
 
 
 @pytest.fixture(autouse=True)
