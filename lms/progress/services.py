@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from lms.campaigns.revisions import touch_learner
+from lms.campaigns.revisions import touch_learner, touch_user
 from lms.catalog_store import current_catalog
 from lms.certificates.services import issue_if_complete
 from lms.content.catalog import Module
@@ -25,6 +25,7 @@ def record_view(user_id: int, module: Module) -> None:
         db.session.execute(
             update(ModuleView).filter_by(**values).values(last_viewed_at=now)
         )
+        touch_user(user_id)  # My training's "Continue where you left off"
 
 
 def complete_module(user_id: int, module: Module) -> bool:
@@ -71,6 +72,8 @@ def submit_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
     })
     if inserted and result.passed is not None:
         touch_learner(user_id)  # dashboards show the best score
+    elif inserted:
+        touch_user(user_id)  # the module page lists practice attempts too
     attempt = db.session.scalars(select(QuizAttempt).filter_by(**key)).one()
     if attempt.quiz_id != quiz.id or attempt.module_key != module.key:
         raise ResponseError("This form was already sent for another quiz. Reload the page.")

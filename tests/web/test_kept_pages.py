@@ -67,6 +67,10 @@ def test_every_write_a_learner_page_shows_changes_the_kept_page(app, logged_in, 
     assert "Lopez for House" in seen[0] and "Campaign basics" in seen[0]
     post(logged_in, f"/courses/basics/{BASICS[0]}/viewed")
     changed()
+    post(logged_in, f"/courses/basics/{BASICS[1]}/viewed")
+    changed()
+    post(logged_in, f"/courses/basics/{BASICS[0]}/viewed")  # opened again: resume moves back
+    changed()
     complete(logged_in, BASICS[0])
     assert "1 of 3" in changed()
     plan = f"/campaigns/{campaign_id}/plan"
