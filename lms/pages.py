@@ -119,7 +119,6 @@ def serve_kept_page():
     if kept is None:
         return None
     g.pop("page_key")
-    g.kept_page_signed_in = bool(viewer)  # for the response headers, without loading the user
     return Response(kept.body(), mimetype="text/html")
 
 

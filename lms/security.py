@@ -11,7 +11,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     request,
     session,
@@ -44,9 +43,9 @@ def set_headers(response: Response) -> Response:
                             if name.lower() not in present)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    signed_in = (g.kept_page_signed_in if "kept_page_signed_in" in g  # lms/pages.py
-                 else current_user.is_authenticated)
-    if request.endpoint != "static" and signed_in:
+    # A session that names a person, not the loaded user: a kept page (lms/pages.py) loads
+    # none, and after a write's commit reloading it would begin another transaction.
+    if request.endpoint != "static" and "_user_id" in session:
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -37,10 +37,11 @@ def submit_quiz(course_key: str, module_key: str, quiz_id: str):
     except ResponseError as problem:
         db.session.rollback()
         abort(400, str(problem))
+    result_url = url_for(".quiz_result", course_key=course.key, module_key=module.key,
+                         quiz_id=quiz.id, attempt_id=attempt.id)
     fault_point("quiz-before-commit")
-    db.session.commit()
-    return redirect(url_for(".quiz_result", course_key=course.key, module_key=module.key,
-                            quiz_id=quiz.id, attempt_id=attempt.id))
+    db.session.commit()  # nothing read after it: one transaction, one hold of the write lock
+    return redirect(result_url)
 
 
 @bp.route("/courses/<course_key>/<module_key>/quiz/<quiz_id>/attempts/<id:attempt_id>")

@@ -19,13 +19,12 @@ def record_view(user_id: int, module: Module) -> None:
     """Remember that the person opened the module now (first view kept, last view moved)."""
     now = utcnow()
     values = {"user_id": user_id, "course_key": module.course_key, "module_key": module.key}
-    if insert_once(ModuleView, {**values, "first_viewed_at": now, "last_viewed_at": now}):
-        touch_learner(user_id)  # dashboards show "Started"
-    else:
-        db.session.execute(
-            update(ModuleView).filter_by(**values).values(last_viewed_at=now)
-        )
+    moved = db.session.execute(
+        update(ModuleView).filter_by(**values).values(last_viewed_at=now)).rowcount
+    if moved:
         touch_user(user_id)  # My training's "Continue where you left off"
+    elif insert_once(ModuleView, {**values, "first_viewed_at": now, "last_viewed_at": now}):
+        touch_learner(user_id)  # dashboards show "Started"
 
 
 def complete_module(user_id: int, module: Module) -> bool:
