@@ -22,6 +22,7 @@ session's secret), and each quiz's submission token is fresh on every response.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -31,13 +32,14 @@ from datetime import datetime
 
 from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy import bindparam, create_engine, func, select
+from werkzeug.exceptions import HTTPException
 
 from lms import security
 from lms.auth.models import User
 from lms.campaigns.models import Cycle, Membership
 from lms.catalog_store import current_catalog
 from lms.certificates.models import Certificate
-from lms.extensions import db, login_manager
+from lms.extensions import db
 from lms.models import utcnow
 from lms.reports.memo import memo_for
 
@@ -92,34 +94,86 @@ class KeptPage:
         return b"".join(out)
 
 
+class KeptPageFront:
+    """WSGI in front of the app: a kept page is answered here, without Flask's request
+    machinery (a request context, the hooks, a Response); everything else, and every miss,
+    goes on to the app. The answer's headers are the app's own (security.response_headers)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app, self.wsgi_app = app, app.wsgi_app
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "GET":
+            answer = self.answer(environ)
+            if answer is not None:
+                headers, body = answer
+                start_response("200 OK", headers)
+                return [body]
+        return self.wsgi_app(environ, start_response)
+
+    def answer(self, environ) -> tuple[list, bytes] | None:
+        app = self.app
+        request = app.request_class(environ)
+        try:
+            endpoint, view_args = app.create_url_adapter(request).match()
+        except HTTPException:  # not found, or a redirect (a missing trailing slash)
+            return None
+        if endpoint not in KEPT_ENDPOINTS:
+            return None
+        with app.app_context():
+            page_session = app.session_interface.open_session(app, request)
+            found = _find(page_session, request, endpoint, view_args)
+            if found is None or found[1] is None:
+                return None
+            body = found[1].body()
+        headers = [("Content-Type", "text/html; charset=utf-8"),
+                   ("Content-Length", str(len(body))),
+                   *security.response_headers(request.is_secure, "_user_id" in page_session),
+                   ("Vary", "Cookie")]
+        return headers, body
+
+
 def serve_kept_page():
-    """Before the view: the kept page for this viewer, or None to take the full path (which
-    then keeps what it renders, see keep_page)."""
-    if (request.method != "GET" or request.endpoint not in KEPT_ENDPOINTS
-            or "_flashes" in session or not current_app.config["PAGES_MEMO_MB"]):
+    """First request hook, for what the front did not answer: the key of this page, kept by
+    keep_page after the view (or the page itself, if another request kept it meanwhile)."""
+    if request.method != "GET":
         return None
-    user_id = _session_user()
+    found = _find(session, request, request.endpoint, request.view_args)
+    if found is None:
+        return None
+    key, kept = found
+    if kept is None:
+        g.page_key = key
+        return None
+    return Response(kept.body(), mimetype="text/html")
+
+
+def _find(page_session, page_request, endpoint: str, view_args: dict):
+    """(key, the kept page or None) for this request, or None when the full path must serve it
+    without keeping it (not a kept page, a message to show, a session to end or refresh, an
+    account or database that says no)."""
+    if (endpoint not in KEPT_ENDPOINTS or "_flashes" in page_session
+            or not current_app.config["PAGES_MEMO_MB"]):
+        return None
+    user_id = _session_user(page_session, page_request)
     if user_id is None:
         return None
-    kind = KEPT_ENDPOINTS[request.endpoint]
+    kind = KEPT_ENDPOINTS[endpoint]
     reads = [(VIEWER, {"id": user_id})] if user_id else []
     if kind.data is not None:
-        reads.append((kind.data, request.view_args))
+        reads.append((kind.data, view_args))
     rows = _fetch(reads)
     if rows is None:
         return None
     viewer = tuple(rows[0]) if user_id else ()
-    if user_id and not _still_valid(viewer):
+    if user_id and not _still_valid(viewer, page_session):
         return None
     data = tuple(rows[-1]) if kind.data is not None else ()
-    g.page_key = key = (request.full_path, viewer, data, utcnow().date())
+    key = (page_request.full_path, viewer, data, utcnow().date())
     # The page's CSRF token is signed from the session's own secret: kept per session.
-    kept = _memo().peek((*key, session.get("csrf_token")),
+    kept = _memo().peek((*key, page_session.get("csrf_token")),
                         fresh=lambda page: page.until is None or utcnow() < page.until)
-    if kept is None:
-        return None
-    g.pop("page_key")
-    return Response(kept.body(), mimetype="text/html")
+    return key, kept
 
 
 def keep_page(response: Response) -> Response:
@@ -143,25 +197,37 @@ def keep_page(response: Response) -> Response:
     return response
 
 
-def _session_user() -> int | None:
+def _session_user(page_session, page_request) -> int | None:
     """0 for a visitor, the signed-in person's id, or None when the full path must decide (a
     session to end or refresh, a changed browser, a malformed id)."""
-    session_id = session.get("_user_id")
+    session_id = page_session.get("_user_id")
     if session_id is None:
         return 0
     user_id, _, generation = session_id.partition(":")
     if not (user_id.isdigit() and generation.isdigit()) or len(user_id) > 18:
         return None
-    if security.session_needs_attention() or (
-            session.get("_id") != login_manager._session_identifier_generator()):
+    if (security.session_needs_attention(page_session, current_app.config)
+            or page_session.get("_id") != browser_identifier(page_request)):
         return None
     return int(user_id)
 
 
-def _still_valid(row: tuple) -> bool:
+def browser_identifier(page_request) -> str:
+    """Flask-Login's session-protection identifier of this request (address and browser),
+    computed from the request given: the front has no request context. Should Flask-Login
+    change its formula, kept pages would only stop being served (tested)."""
+    address = page_request.headers.get("X-Forwarded-For", page_request.remote_addr)
+    if address is not None:
+        address = address.encode("utf-8").split(b",")[0].strip()
+    agent = page_request.headers.get("User-Agent")
+    return hashlib.sha512(f"{address}|{agent.encode() if agent is not None else None}"
+                          .encode()).hexdigest()
+
+
+def _still_valid(row: tuple, page_session) -> bool:
     """The user loader's checks: the account exists, is enabled, and this session's generation
     is still its own (logging out and password changes move it on)."""
-    generation = session["_user_id"].partition(":")[2]
+    generation = page_session["_user_id"].partition(":")[2]
     return bool(row) and not row[DISABLED] and str(row[GENERATION]) == generation
 
 
@@ -213,5 +279,6 @@ def _memo():
 
 
 def init_app(app: Flask) -> None:
+    app.wsgi_app = KeptPageFront(app)
     app.before_request(serve_kept_page)
     app.after_request(keep_page)

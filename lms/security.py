@@ -37,16 +37,26 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 REPEATABLE = re.compile(r"q-[A-Za-z0-9_-]+|rows-\d+-roles|returning")
 
 
+def response_headers(secure: bool, signed_in: bool) -> list[tuple[str, str]]:
+    """The headers every page gets (a kept page too, lms/pages.py)."""
+    headers = list(HEADERS.items())
+    if secure:
+        headers.append(("Strict-Transport-Security", "max-age=31536000"))
+    if signed_in:
+        headers.append(("Cache-Control", "no-store"))
+    return headers
+
+
 def set_headers(response: Response) -> Response:
+    # Signed in: the session names a person (not the loaded user: after a write's commit,
+    # reloading it would begin another transaction).
+    signed_in = request.endpoint != "static" and "_user_id" in session
     present = {name.lower() for name, _ in response.headers}
-    response.headers.extend((name, value) for name, value in HEADERS.items()
-                            if name.lower() not in present)
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    # A session that names a person, not the loaded user: a kept page (lms/pages.py) loads
-    # none, and after a write's commit reloading it would begin another transaction.
-    if request.endpoint != "static" and "_user_id" in session:
-        response.headers["Cache-Control"] = "no-store"
+    for name, value in response_headers(request.is_secure, signed_in):
+        if name == "Cache-Control":
+            response.headers[name] = value
+        elif name.lower() not in present:
+            response.headers.add(name, value)
     return response
 
 
@@ -78,10 +88,13 @@ def _session_expired(now: int) -> bool:
     return now - session.get("_seen", 0) > idle or now - session.get("_login_at", 0) > absolute
 
 
-def session_needs_attention() -> bool:
+def session_needs_attention(page_session, config) -> bool:
     """The signed-in session must end, or its idle clock be refreshed, on this request."""
     now = int(time.time())
-    return _session_expired(now) or now - session.get("_seen", 0) > 60
+    seen = page_session.get("_seen", 0)
+    return (now - seen > min(60, config["SESSION_IDLE_MINUTES"] * 60)
+            or now - page_session.get("_login_at", 0)
+            > config["PERMANENT_SESSION_LIFETIME"].total_seconds())
 
 
 def enforce_session_lifetime():

@@ -10,7 +10,8 @@ workers and --preload on a loopback port, logs in where a page needs it and load
 with wrk -t2 -c8 (or a bounded Python client without wrk), the floor just before each page, in
 every round. It prints requests/s, p50 and p99 latency (median of the rounds) and the ratio to
 the floor (median over the rounds of the page's rate over the floor's just before it), then
-catalog load, memory and page weight figures. Absolute times on a shared machine are noise; the ratios are the figures.
+catalog load, memory and page weight figures. Absolute times on a shared machine are noise;
+the ratios are the figures.
 Exit status 1 when a target is missed.
 """
 

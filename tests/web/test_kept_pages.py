@@ -214,3 +214,31 @@ def test_a_kept_organisation_overview_follows_every_campaign(app, logged_in, mak
     make_campaign({1: "candidate"}, name="Sam for Council")
     assert "Sam for Council" in trainer.get("/trainer/campaigns").get_data(as_text=True)
     assert logged_in.get("/trainer/campaigns").status_code == 403
+
+
+@pytest.mark.parametrize("headers", [
+    {}, {"User-Agent": "Phone/1.0"},
+    {"User-Agent": "x", "X-Forwarded-For": "203.0.113.9, 10.0.0.1"}])
+def test_the_front_computes_flask_logins_browser_identifier(app, headers):
+    from lms.extensions import login_manager
+    from lms.pages import browser_identifier
+
+    with app.test_request_context("/", headers=headers) as context:
+        assert browser_identifier(context.request) == login_manager._session_identifier_generator()
+
+
+@pytest.mark.parametrize("who", ["visitor", "learner"])
+def test_a_kept_page_has_the_headers_of_a_full_one(app, client, make_user, who):
+    if who == "learner":
+        make_user()
+        assert login(client).status_code == 302
+    full = client.get(MODULE)
+
+    def comparable(response):
+        return sorted((name, value) for name, value in response.headers
+                      if name not in ("Content-Length", "Set-Cookie", "Date"))
+
+    with recorded(engine(app)) as statements:
+        kept = client.get(MODULE)
+    assert statements == [] and comparable(kept) == comparable(full)
+    assert (("Cache-Control", "no-store") in comparable(kept)) is (who == "learner")
