@@ -104,7 +104,11 @@ class KeptPageFront:
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") == "GET":
-            answer = self.answer(environ)
+            try:
+                answer = self.answer(environ)
+            except Exception:  # never a bare error from here: the app answers instead
+                log.exception("kept pages: could not answer %s", environ.get("PATH_INFO"))
+                answer = None
             if answer is not None:
                 headers, body = answer
                 start_response("200 OK", headers)

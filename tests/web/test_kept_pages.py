@@ -242,3 +242,15 @@ def test_a_kept_page_has_the_headers_of_a_full_one(app, client, make_user, who):
         kept = client.get(MODULE)
     assert statements == [] and comparable(kept) == comparable(full)
     assert (("Cache-Control", "no-store") in comparable(kept)) is (who == "learner")
+
+
+def test_the_front_hands_over_to_the_app_when_it_fails(client, monkeypatch, caplog):
+    from lms import pages
+
+    def broken(*args):
+        raise RuntimeError("a bug in the front")
+
+    monkeypatch.setattr(pages.KeptPageFront, "answer", broken)
+    response = client.get(MODULE)
+    assert response.status_code == 200 and "Log in to submit" in response.get_data(as_text=True)
+    assert "could not answer /courses/quizzing/canvass" in caplog.text
