@@ -19,11 +19,11 @@ def record_view(user_id: int, module: Module) -> None:
     """Remember that the person opened the module now (first view kept, last view moved)."""
     now = utcnow()
     values = {"user_id": user_id, "course_key": module.course_key, "module_key": module.key}
+    touch_user(user_id)  # My training's "Continue where you left off"; and the person's row first
     moved = db.session.execute(
         update(ModuleView).filter_by(**values).values(last_viewed_at=now)).rowcount
-    if moved:
-        touch_user(user_id)  # My training's "Continue where you left off"
-    elif insert_once(ModuleView, {**values, "first_viewed_at": now, "last_viewed_at": now}):
+    if not moved and insert_once(ModuleView, {**values, "first_viewed_at": now,
+                                              "last_viewed_at": now}):
         touch_learner(user_id)  # dashboards show "Started"
 
 
@@ -55,6 +55,7 @@ def submit_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
     """
     result = grade_quiz(quiz, answers)
     key = {"user_id": user_id, "submission_token": token}
+    touch_user(user_id)  # the module page lists every attempt; and the person's row first
     inserted = insert_once(QuizAttempt, {
         **key,
         "course_key": module.course_key,
@@ -71,8 +72,6 @@ def submit_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
     })
     if inserted and result.passed is not None:
         touch_learner(user_id)  # dashboards show the best score
-    elif inserted:
-        touch_user(user_id)  # the module page lists practice attempts too
     attempt = db.session.scalars(select(QuizAttempt).filter_by(**key)).one()
     if attempt.quiz_id != quiz.id or attempt.module_key != module.key:
         raise ResponseError("This form was already sent for another quiz. Reload the page.")
