@@ -5,17 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from flask import (
-    Flask,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    request,
-    session,
-    url_for,
-)
+from flask import Flask, Response, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 CSP = (
@@ -82,19 +72,18 @@ def start_session(user) -> None:
     session["_login_at"] = session["_seen"] = int(time.time())
 
 
-def _session_expired(now: int) -> bool:
-    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
-    return now - session.get("_seen", 0) > idle or now - session.get("_login_at", 0) > absolute
+def session_expired(page_session, config, now: int) -> bool:
+    """Idle too long, or older than the absolute lifetime."""
+    idle = config["SESSION_IDLE_MINUTES"] * 60
+    absolute = config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    return (now - page_session.get("_seen", 0) > idle
+            or now - page_session.get("_login_at", 0) > absolute)
 
 
 def session_needs_attention(page_session, config) -> bool:
     """The signed-in session must end, or its idle clock be refreshed, on this request."""
     now = int(time.time())
-    seen = page_session.get("_seen", 0)
-    return (now - seen > min(60, config["SESSION_IDLE_MINUTES"] * 60)
-            or now - page_session.get("_login_at", 0)
-            > config["PERMANENT_SESSION_LIFETIME"].total_seconds())
+    return session_expired(page_session, config, now) or now - page_session.get("_seen", 0) > 60
 
 
 def enforce_session_lifetime():
@@ -103,7 +92,7 @@ def enforce_session_lifetime():
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
     now = int(time.time())
-    if _session_expired(now):
+    if session_expired(session, current_app.config, now):
         logout_user()
         session.clear()
         flash("Your session ended. Log in again to continue.", "info")
