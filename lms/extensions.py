@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -53,9 +53,18 @@ def _sqlite_begin(conn) -> None:
 
     A request that may write (any unsafe method) and every command outside a request begin
     IMMEDIATE, so concurrent writers queue on the busy timeout instead of failing half-way;
-    GET and HEAD requests begin a plain read transaction, so readers never wait on writers.
+    GET and HEAD requests begin a plain read transaction, so readers never wait on writers, and
+    so does a reads-first view (lms/db_ops.py) until it begins writing.
     """
     if conn.dialect.name != "sqlite":
         return
-    reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
-    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+    conn.exec_driver_sql("BEGIN" if _reading() else "BEGIN IMMEDIATE")
+
+
+def _reading() -> bool:
+    if not has_request_context():
+        return False
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return True
+    view = current_app.view_functions.get(request.endpoint)
+    return getattr(view, "reads_first", False) and not g.get("lms_writing", False)

@@ -24,13 +24,13 @@ import secrets
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from lms.campaigns.revisions import touch_learner
 from lms.certificates.models import Certificate
 from lms.certificates.queries import latest_certificate
 from lms.content.catalog import Catalog, Course
-from lms.db_ops import insert_once
+from lms.db_ops import execute, insert_once
 from lms.extensions import db
 from lms.models import utcnow
 from lms.progress.models import Completion, ModuleView, QuizAttempt
@@ -63,6 +63,15 @@ def normalise_code(text: str | None) -> str | None:
     return "-".join(raw[i:i + GROUP] for i in range(0, CODE_LENGTH, GROUP))
 
 
+# Built once: a submission that completes a module runs both (lms/db_ops.py).
+_COMPLETED = select(Completion.module_key, func.max(Completion.module_version)).where(
+    Completion.user_id == bindparam("user_id"), Completion.course_key == bindparam("course_key")
+).group_by(Completion.module_key)
+_ISSUED = select(Certificate.id).where(
+    Certificate.user_id == bindparam("user_id"), Certificate.course_key == bindparam("course_key"),
+    Certificate.versions_hash == bindparam("versions_hash"))
+
+
 def versions_hash(course_key: str, versions: dict[str, int]) -> str:
     """A stable key for one course at one set of module versions."""
     payload = json.dumps([course_key, sorted(versions.items())], separators=(",", ":"))
@@ -82,11 +91,7 @@ def completed_versions(user_id: int, course: Course) -> dict[str, int] | None:
     version; None otherwise (and for a course without modules)."""
     if not course.modules:
         return None
-    done = dict(db.session.execute(
-        select(Completion.module_key, func.max(Completion.module_version))
-        .where(Completion.user_id == user_id, Completion.course_key == course.key)
-        .group_by(Completion.module_key)
-    ).all())
+    done = dict(execute(_COMPLETED, {"user_id": user_id, "course_key": course.key}).fetchall())
     if any(done.get(m.key, 0) < m.version for m in course.modules):
         return None
     return {m.key: m.version for m in course.modules}
@@ -158,22 +163,23 @@ def issue_missing(catalog: Catalog) -> int:
 def _issue(user_id: int, course: Course, versions: dict[str, int],
            key: str) -> Certificate | None:
     """Issue once per (person, course, key); None when that key was already issued."""
+    issued = {"user_id": user_id, "course_key": course.key, "versions_hash": key}
+    if execute(_ISSUED, issued).fetchone() is not None:  # the usual case: one statement
+        return None
     issued_at = utcnow()
     expires_at = add_months(issued_at, course.valid_for_months) if course.valid_for_months \
         else None
     for _ in range(5):  # a clash of random codes is all but impossible; retry if it happens
         code = new_code()
         inserted = insert_once(Certificate, {
-            "user_id": user_id, "course_key": course.key, "course_title": course.title[:200],
-            "code": code, "module_versions": versions, "versions_hash": key,
-            "issued_at": issued_at, "expires_at": expires_at,
+            **issued, "course_title": course.title[:200], "code": code,
+            "module_versions": versions, "issued_at": issued_at, "expires_at": expires_at,
         })
         if inserted:
             touch_learner(user_id)  # a renewal due on a dashboard is done
             log.info("certificate issued: user %s, course %s", user_id, course.key)
             return db.session.scalar(select(Certificate).filter_by(code=code))
-        if db.session.scalar(select(Certificate.id).filter_by(
-                user_id=user_id, course_key=course.key, versions_hash=key)) is not None:
+        if execute(_ISSUED, issued).fetchone() is not None:  # issued at the same moment
             return None
     raise RuntimeError("could not find a free certificate code")
 

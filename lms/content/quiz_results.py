@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
+from functools import cached_property, lru_cache
 from typing import Any
 
 
@@ -30,6 +31,7 @@ def floor_to(value: Fraction, places: int) -> float:
     return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN))
 
 
+@lru_cache(maxsize=4096)
 def exact(value: float) -> Fraction:
     """The decimal a float was written as (``0.1`` is 1/10, not its binary neighbour)."""
     return Fraction(repr(value))
@@ -75,36 +77,37 @@ class QuestionResult:
 
 @dataclass(frozen=True)
 class QuizResult:
-    """One graded attempt at a quiz, with per-question results in quiz order."""
+    """One graded attempt at a quiz, with per-question results in quiz order. Its figures are
+    worked out once (exact fractions are slow, and a submission reads each a few times)."""
 
     quiz_id: str
     version: str
     pass_percent: float | None
     results: tuple[QuestionResult, ...]
 
-    @property
+    @cached_property
     def _earned_exact(self) -> Fraction:
         return sum((r.fraction * exact(r.points) for r in self.results), Fraction(0))
 
-    @property
+    @cached_property
     def _max_exact(self) -> Fraction:
         return sum((exact(r.points) for r in self.results), Fraction(0))
 
-    @property
+    @cached_property
     def earned(self) -> float:
         return floor_to(self._earned_exact, 2)
 
-    @property
+    @cached_property
     def max_points(self) -> float:
         return floor_to(self._max_exact, 2)
 
-    @property
+    @cached_property
     def percent(self) -> float:
         if not self._max_exact:
             return 0.0
         return floor_to(self._earned_exact * 100 / self._max_exact, 1)
 
-    @property
+    @cached_property
     def passed(self) -> bool | None:
         if self.pass_percent is None:
             return None

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.content.quiz import ResponseError, grade_quiz
+from lms.db_ops import begin_writing, reads_first, write_queue
 from lms.extensions import db
 from lms.faults import fault_point
 from lms.learn.forms import QuizForm, submitted_answers
@@ -24,24 +25,44 @@ def _quiz_or_404(course_key: str, module_key: str, quiz_id: str):
 
 
 @bp.route("/courses/<course_key>/<module_key>/quiz/<quiz_id>", methods=["POST"])
+@reads_first
 @login_required
 def submit_quiz(course_key: str, module_key: str, quiz_id: str):
+    """Most submissions are answered before they get here (lms/learn/quick_submit.py); this is
+    the full path, which says what is wrong with the others."""
     course, module, quiz = _quiz_or_404(course_key, module_key, quiz_id)
     form = QuizForm()
     if not form.validate_on_submit():
         abort(400, "The quiz form was incomplete. Reload the page and answer again.")
     try:
-        attempt, _ = services.submit_attempt(
-            current_user.id, module, quiz, form.submission.data, submitted_answers(request.form)
-        )
+        result = grade_quiz(quiz, submitted_answers(request.form))
     except ResponseError as problem:
-        db.session.rollback()
         abort(400, str(problem))
-    result_url = url_for(".quiz_result", course_key=course.key, module_key=module.key,
-                         quiz_id=quiz.id, attempt_id=attempt.id)
-    fault_point("quiz-before-commit")
-    db.session.commit()  # nothing read after it: one transaction, one hold of the write lock
-    return redirect(result_url)
+    user_id = current_user.id
+    begin_writing()  # the reads (the user row) are done: the write lock is taken from here
+    try:
+        attempt_id = record_attempt(user_id, module, quiz, form.submission.data, result)
+    except ResponseError as problem:
+        abort(400, str(problem))
+    return redirect(url_for(".quiz_result", course_key=course.key, module_key=module.key,
+                            quiz_id=quiz.id, attempt_id=attempt_id))
+
+
+def record_attempt(user_id: int, module, quiz, token: str, result) -> int:
+    """Store a graded attempt in one short write transaction and commit it (this view and the
+    quick submission, lms/learn/quick_submit.py): the write lock is held for the writes alone,
+    taken in turn (lms/db_ops.py). Raises ResponseError, with nothing written, when the token
+    was sent for another quiz."""
+    attempt = services.new_attempt(user_id, module, quiz, token, result)
+    with write_queue():
+        try:
+            attempt_id = services.store_attempt(module, quiz, attempt)
+        except ResponseError:
+            db.session.rollback()
+            raise
+        fault_point("quiz-before-commit")
+        db.session.commit()
+    return attempt_id
 
 
 @bp.route("/courses/<course_key>/<module_key>/quiz/<quiz_id>/attempts/<id:attempt_id>")

@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from lms.campaigns.revisions import touch_learner, touch_user
 from lms.catalog_store import current_catalog
 from lms.certificates.services import issue_if_complete
 from lms.content.catalog import Module
 from lms.content.quiz import Quiz, QuizResult, ResponseError, grade_quiz
-from lms.db_ops import insert_once
-from lms.extensions import db
+from lms.db_ops import execute, insert_once
 from lms.models import utcnow
 from lms.progress.models import Completion, ModuleView, QuizAttempt
+
+# Built once: building a statement costs more than running it (lms/db_ops.py).
+_MOVE_VIEW = update(ModuleView).where(
+    ModuleView.user_id == bindparam("person"), ModuleView.course_key == bindparam("course"),
+    ModuleView.module_key == bindparam("module")).values(last_viewed_at=bindparam("now"))
+_ATTEMPT_BY_TOKEN = select(QuizAttempt.id, QuizAttempt.course_key, QuizAttempt.module_key,
+                           QuizAttempt.quiz_id).where(
+    QuizAttempt.user_id == bindparam("user_id"),
+    QuizAttempt.submission_token == bindparam("token"))
+_PASSED_QUIZZES = select(QuizAttempt.quiz_id).distinct().where(
+    QuizAttempt.user_id == bindparam("user_id"),
+    QuizAttempt.course_key == bindparam("course_key"),
+    QuizAttempt.module_key == bindparam("module_key"),
+    QuizAttempt.module_version == bindparam("module_version"),
+    QuizAttempt.passed.is_(True))
 
 
 def record_view(user_id: int, module: Module) -> None:
     """Remember that the person opened the module now (first view kept, last view moved)."""
     now = utcnow()
-    values = {"user_id": user_id, "course_key": module.course_key, "module_key": module.key}
     touch_user(user_id)  # My training's "Continue where you left off"; and the person's row first
-    moved = db.session.execute(
-        update(ModuleView).filter_by(**values).values(last_viewed_at=now)).rowcount
-    if not moved and insert_once(ModuleView, {**values, "first_viewed_at": now,
-                                              "last_viewed_at": now}):
+    moved = execute(_MOVE_VIEW, {"person": user_id, "course": module.course_key,
+                                 "module": module.key, "now": now}).rowcount
+    if not moved and insert_once(ModuleView, {
+            "user_id": user_id, "course_key": module.course_key, "module_key": module.key,
+            "first_viewed_at": now, "last_viewed_at": now}):
         touch_learner(user_id)  # dashboards show "Started"
 
 
@@ -37,7 +51,7 @@ def complete_module(user_id: int, module: Module) -> bool:
         "module_key": module.key,
         "module_version": module.version,
         "completed_at": utcnow(),
-    })
+    }) is not None
     if inserted:
         touch_learner(user_id)
     course = current_catalog().course(module.course_key)
@@ -47,17 +61,22 @@ def complete_module(user_id: int, module: Module) -> bool:
 
 
 def submit_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
-                   answers: dict[str, list[str]]) -> tuple[QuizAttempt, QuizResult]:
-    """Grade and store an attempt once per submission token; a replay returns the first one.
+                   answers: dict[str, list[str]]) -> tuple[int, QuizResult]:
+    """Grade and store an attempt (store_attempt): its id and the result.
 
     Raises ResponseError (nothing written) when the answers are not what the form could send.
-    Passing every graded quiz of the module completes the module at its current version.
     """
     result = grade_quiz(quiz, answers)
-    key = {"user_id": user_id, "submission_token": token}
-    touch_user(user_id)  # the module page lists every attempt; and the person's row first
-    inserted = insert_once(QuizAttempt, {
-        **key,
+    return store_attempt(module, quiz, new_attempt(user_id, module, quiz, token, result)), result
+
+
+def new_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
+                result: QuizResult) -> dict:
+    """The row of a graded attempt, worked out before the write transaction begins (the
+    figures are exact fractions, slow to round)."""
+    return {
+        "user_id": user_id,
+        "submission_token": token,
         "course_key": module.course_key,
         "module_key": module.key,
         "module_version": module.version,
@@ -69,27 +88,39 @@ def submit_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
         "percent": result.percent,
         "passed": result.passed,
         "created_at": utcnow(),
-    })
-    if inserted and result.passed is not None:
+    }
+
+
+def store_attempt(module: Module, quiz: Quiz, attempt: dict) -> int:
+    """Store an attempt (new_attempt) once per submission token; its id (a replay's is the
+    first one's, and changes nothing). Passing every graded quiz of the module completes the
+    module at its current version. Raises ResponseError when the token was used for another
+    quiz."""
+    user_id, passed = attempt["user_id"], attempt["passed"]
+    touch_user(user_id)  # the module page lists every attempt; and the person's row first
+    inserted = insert_once(QuizAttempt, attempt)
+    if inserted is None:  # a replay: the first submission recorded everything with it
+        first_id, *sent_for = execute(_ATTEMPT_BY_TOKEN, {
+            "user_id": user_id, "token": attempt["submission_token"]}).fetchone()
+        if sent_for != [module.course_key, module.key, quiz.id]:
+            raise ResponseError("This form was already sent for another quiz. Reload the page.")
+        return first_id
+    if passed is not None:
         touch_learner(user_id)  # dashboards show the best score
-    attempt = db.session.scalars(select(QuizAttempt).filter_by(**key)).one()
-    if attempt.quiz_id != quiz.id or attempt.module_key != module.key:
-        raise ResponseError("This form was already sent for another quiz. Reload the page.")
-    if attempt.passed and _passed_every_graded_quiz(user_id, module):
+    if passed and _passed_every_graded_quiz(user_id, module, quiz):
         complete_module(user_id, module)
     else:
         record_view(user_id, module)
-    return attempt, result
+    return inserted[0]
 
 
-def _passed_every_graded_quiz(user_id: int, module: Module) -> bool:
-    passed = set(db.session.scalars(
-        select(QuizAttempt.quiz_id).distinct().where(
-            QuizAttempt.user_id == user_id,
-            QuizAttempt.course_key == module.course_key,
-            QuizAttempt.module_key == module.key,
-            QuizAttempt.module_version == module.version,
-            QuizAttempt.passed.is_(True),
-        )
-    ))
-    return all(quiz.id in passed for quiz in module.graded_quizzes)
+def _passed_every_graded_quiz(user_id: int, module: Module, passing: Quiz) -> bool:
+    """Whether the person has now passed every graded quiz of the module at its version (the
+    one just passed included)."""
+    others = [quiz.id for quiz in module.graded_quizzes if quiz.id != passing.id]
+    if not others:
+        return True
+    passed = {quiz_id for quiz_id, in execute(_PASSED_QUIZZES, {
+        "user_id": user_id, "course_key": module.course_key, "module_key": module.key,
+        "module_version": module.version})}
+    return passed.issuperset(others)

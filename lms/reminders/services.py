@@ -179,7 +179,7 @@ def _summary_message(user: User, teams: list[Dashboard], today: date) -> Message
 def claim(message: Message, period: str) -> bool:
     """Record the message as sent this period; False if it already was (then do not send)."""
     return insert_once(ReminderSent, {"user_id": message.user_id, "kind": message.kind,
-                                      "period": period, "sent_at": utcnow()})
+                                      "period": period, "sent_at": utcnow()}) is not None
 
 
 def release(message: Message, period: str) -> None:
