@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from lms import assets, catalog_store, commands, errors, pages, security
+from lms import assets, catalog_store, commands, errors, front, pages, security
 from lms.config import ROOT, check_production, load_settings
 from lms.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -33,7 +33,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     # First of the request hooks: a kept page is served before the CSRF and rate-limit checks,
-    # which have nothing to do on these GET pages, and before the ORM loads the user.
+    # which have nothing to do on these GET pages, and before the ORM loads the user (most are
+    # served earlier still, by lms/front.py).
     pages.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
@@ -81,4 +82,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     assets.init_app(app)
     errors.init_app(app)
     catalog_store.init_app(app)
+    front.init_app(app)
     return app

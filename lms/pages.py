@@ -94,47 +94,28 @@ class KeptPage:
         return b"".join(out)
 
 
-class KeptPageFront:
-    """WSGI in front of the app: a kept page is answered here, without Flask's request
-    machinery (a request context, the hooks, a Response); everything else, and every miss,
-    goes on to the app. The answer's headers are the app's own (security.response_headers)."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app, self.wsgi_app = app, app.wsgi_app
-
-    def __call__(self, environ, start_response):
-        if environ.get("REQUEST_METHOD") == "GET":
-            try:
-                answer = self.answer(environ)
-            except Exception:  # never a bare error from here: the app answers instead
-                log.exception("kept pages: could not answer %s", environ.get("PATH_INFO"))
-                answer = None
-            if answer is not None:
-                headers, body = answer
-                start_response("200 OK", headers)
-                return [body]
-        return self.wsgi_app(environ, start_response)
-
-    def answer(self, environ) -> tuple[list, bytes] | None:
-        app = self.app
-        request = app.request_class(environ)
-        try:
-            endpoint, view_args = app.create_url_adapter(request).match()
-        except HTTPException:  # not found, or a redirect (a missing trailing slash)
+def answer(app: Flask, environ) -> tuple[str, list, bytes] | None:
+    """A kept page, answered in front of Flask (lms/front.py): without a request context, the
+    hooks or a Response; None for everything else and every miss. The answer's headers are the
+    app's own (security.response_headers)."""
+    request = app.request_class(environ)
+    try:
+        endpoint, view_args = app.create_url_adapter(request).match()
+    except HTTPException:  # not found, or a redirect (a missing trailing slash)
+        return None
+    if endpoint not in KEPT_ENDPOINTS:
+        return None
+    with app.app_context():
+        page_session = app.session_interface.open_session(app, request)
+        found = _find(page_session, request, endpoint, view_args)
+        if found is None or found[1] is None:
             return None
-        if endpoint not in KEPT_ENDPOINTS:
-            return None
-        with app.app_context():
-            page_session = app.session_interface.open_session(app, request)
-            found = _find(page_session, request, endpoint, view_args)
-            if found is None or found[1] is None:
-                return None
-            body = found[1].body()
-        headers = [("Content-Type", "text/html; charset=utf-8"),
-                   ("Content-Length", str(len(body))),
-                   *security.response_headers(request.is_secure, "_user_id" in page_session),
-                   ("Vary", "Cookie")]
-        return headers, body
+        body = found[1].body()
+    headers = [("Content-Type", "text/html; charset=utf-8"),
+               ("Content-Length", str(len(body))),
+               *security.response_headers(request.is_secure, "_user_id" in page_session),
+               ("Vary", "Cookie")]
+    return "200 OK", headers, body
 
 
 def serve_kept_page():
@@ -216,6 +197,20 @@ def _session_user(page_session, page_request) -> int | None:
     return int(user_id)
 
 
+def checked_user_id(page_session, page_request) -> int | None:
+    """The signed-in person's id when the user loader and the session rules would let this
+    request through unchanged, for one read of their row (no ORM); None when the full path must
+    decide (a visitor, a session to end or refresh, a changed browser, an account or a database
+    that says no). The quick quiz submission uses it (lms/learn/quiz_views.py)."""
+    user_id = _session_user(page_session, page_request)
+    if not user_id:
+        return None
+    rows = _fetch([(VIEWER, {"id": user_id})])
+    if rows is None or rows[0] is None or not _still_valid(tuple(rows[0]), page_session):
+        return None
+    return user_id
+
+
 def browser_identifier(page_request) -> str:
     """Flask-Login's session-protection identifier of this request (address and browser),
     computed from the request given: the front has no request context. Should Flask-Login
@@ -283,6 +278,5 @@ def _memo():
 
 
 def init_app(app: Flask) -> None:
-    app.wsgi_app = KeptPageFront(app)
     app.before_request(serve_kept_page)
     app.after_request(keep_page)

@@ -10,10 +10,11 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, Regexp
 
 ANSWER_PREFIX = "q-"
+SUBMISSION_PATTERN = r"^[0-9a-f]{32}$"  # a submission token: one per quiz form, one attempt
 
 
 class QuizForm(FlaskForm):
-    submission = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9a-f]{32}$")])
+    submission = HiddenField(validators=[DataRequired(), Regexp(SUBMISSION_PATTERN)])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -250,7 +250,7 @@ def test_the_front_hands_over_to_the_app_when_it_fails(client, monkeypatch, capl
     def broken(*args):
         raise RuntimeError("a bug in the front")
 
-    monkeypatch.setattr(pages.KeptPageFront, "answer", broken)
+    monkeypatch.setattr(pages, "answer", broken)
     response = client.get(MODULE)
     assert response.status_code == 200 and "Log in to submit" in response.get_data(as_text=True)
-    assert "could not answer /courses/quizzing/canvass" in caplog.text
+    assert "front: could not answer /courses/quizzing/canvass" in caplog.text
