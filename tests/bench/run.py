@@ -2,6 +2,7 @@
 
     .venv/bin/python tests/bench/run.py            # full run, about 10 minutes
     .venv/bin/python tests/bench/run.py --quick    # 1 round of 2 s, a smaller dataset
+    .venv/bin/python tests/bench/run.py --quick --only submission   # one page
 
 It builds a dataset in a temporary folder (`lms demo --campaigns N --people M`, the shipped
 courses plus generated modules up to 200, a 60-member cycle with a 40-module plan), serves the
@@ -191,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1 round of 2 s, 200 campaigns")
     parser.add_argument("--no-catalog-load", action="store_true")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--only", default="", metavar="TEXT",
+                        help="load only the pages whose name contains TEXT (when working on "
+                             "one page; PostgreSQL and catalog load only if TEXT names them)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--markdown", type=Path, help="also write the report to this file")
     args = parser.parse_args(argv)
@@ -229,10 +233,14 @@ def run(args, work: Path) -> tuple[str, bool]:
              f"/campaigns/{team['campaign_id']}/dashboard", MANAGER, 0.2, "Team dashboard")]
     if overview_path:
         pages.append(Page("organisation overview (SQLite)", overview_path, TRAINER, 0.2, ""))
+    if args.only:
+        pages = [page for page in pages if args.only.lower() in page.name.lower()]
+        args.no_postgres |= args.only.lower() not in "organisation overview (postgresql)"
+        args.no_catalog_load |= args.only.lower() not in "catalog load"
 
     with Server("lms:create_app()", env, work / "app.log") as server:
         server.wait_ready()
-        sessions = login_all(server.base, {page.who for page in pages})
+        sessions = login_all(server.base, {LEARNER} | {page.who for page in pages})
         bodies = {page.name: prepare(page, sessions, server) for page in pages}
         module_page = sessions[LEARNER].get("/courses/bench-01/topic-2").body.encode()
         css = (ROOT / "static" / "css" / "app.css").read_bytes()
