@@ -11,6 +11,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 # Stable constraint names, so migrations can find constraints on every backend.
 NAMING_CONVENTION = {
@@ -58,7 +59,23 @@ def _sqlite_begin(conn) -> None:
     """
     if conn.dialect.name != "sqlite":
         return
-    conn.exec_driver_sql("BEGIN" if _reading() else "BEGIN IMMEDIATE")
+    writing = conn.get_execution_options().get("lms_write", False)  # db_ops.write_transaction
+    run_on_cursor(conn, "BEGIN" if not writing and _reading() else "BEGIN IMMEDIATE", ())
+
+
+def run_on_cursor(connection, sql: str, arguments):
+    """Run SQL on the connection's DBAPI cursor, firing the cursor events (statement counts and
+    logs see it) and raising driver errors as SQLAlchemy's: what SQLAlchemy does around a
+    statement that matters here, for a fifth of its cost (lms/db_ops.py)."""
+    cursor = connection.connection.driver_connection.cursor()
+    dispatch, dbapi = connection.dispatch, connection.dialect.loaded_dbapi
+    dispatch.before_cursor_execute(connection, cursor, sql, arguments, None, False)
+    try:
+        cursor.execute(sql, arguments)
+    except dbapi.Error as problem:
+        raise DBAPIError.instance(sql, arguments, problem, dbapi.Error) from problem
+    dispatch.after_cursor_execute(connection, cursor, sql, arguments, None, False)
+    return cursor
 
 
 def _reading() -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy import bindparam, select, update
 
 from lms.auth.models import User
 from lms.campaigns.models import Cycle, Membership
-from lms.db_ops import execute
+from lms.db_ops import execute, first_in_transaction
 from lms.extensions import db
 
 _CYCLES_OF = select(Membership.cycle_id).where(Membership.user_id == bindparam("user_id"))
@@ -42,7 +42,7 @@ def touch_cycle(cycle_id: int) -> None:
 def touch_learner(user_id: int) -> None:
     """The person's own progress changed: their pages and the open cycles they are on."""
     touch_user(user_id)
-    if _first_in_transaction("learner", user_id):
+    if first_in_transaction("learner", user_id):
         execute(_TOUCH_OPEN_CYCLES_OF, {"user_id": user_id})
 
 
@@ -54,25 +54,8 @@ def touch_person(user_id: int) -> None:
 
 def touch_user(user_id: int) -> None:
     """Only the person's own pages changed (a module opened again, a campaign they created)."""
-    if _first_in_transaction("user", user_id):
+    if first_in_transaction("user", user_id):
         execute(_TOUCH_USER, {"user_id": user_id})
-
-
-def _first_in_transaction(*key) -> bool:
-    """Whether this touch is the first of its kind in the session's current transaction (or
-    savepoint): raising a revision once is enough, the committed value differs from every
-    earlier one. A submission touches the person three times (lms/progress/services.py)."""
-    session = db.session()
-    if session.get_transaction() is None:
-        session.connection()  # begins the transaction if it has not begun
-    transaction = session.get_nested_transaction() or session.get_transaction()
-    info = session.info
-    if info.get("lms.touched_in") is not transaction:
-        info["lms.touched_in"], info["lms.touched"] = transaction, set()
-    if key in info["lms.touched"]:
-        return False
-    info["lms.touched"].add(key)
-    return True
 
 
 def _touch(*where) -> None:

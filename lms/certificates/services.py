@@ -24,11 +24,10 @@ import secrets
 from collections import defaultdict
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from lms.campaigns.revisions import touch_learner
 from lms.certificates.models import Certificate
-from lms.certificates.queries import latest_certificate
 from lms.content.catalog import Catalog, Course
 from lms.db_ops import execute, insert_once
 from lms.extensions import db
@@ -70,6 +69,22 @@ _COMPLETED = select(Completion.module_key, func.max(Completion.module_version)).
 _ISSUED = select(Certificate.id).where(
     Certificate.user_id == bindparam("user_id"), Certificate.course_key == bindparam("course_key"),
     Certificate.versions_hash == bindparam("versions_hash"))
+# Renewal: the latest certificate not revoked (queries.latest_certificate) and whether it has
+# expired; then what the person did since it expired.
+_LATEST = select(Certificate.id, Certificate.expires_at.is_not(None)
+                 & (Certificate.expires_at <= bindparam("now"))).where(
+    Certificate.user_id == bindparam("user_id"), Certificate.course_key == bindparam("course_key"),
+    or_(Certificate.revoked_at.is_(None), Certificate.revoked_at > bindparam("now")),
+).order_by(Certificate.issued_at.desc(), Certificate.id.desc()).limit(1)
+_EXPIRED_AT = select(Certificate.expires_at).where(
+    Certificate.id == bindparam("certificate")).scalar_subquery()
+_VIEWED_SINCE = select(ModuleView.module_key).where(
+    ModuleView.user_id == bindparam("user_id"), ModuleView.course_key == bindparam("course_key"),
+    ModuleView.last_viewed_at > _EXPIRED_AT)
+_PASSED_SINCE = select(QuizAttempt.module_key, QuizAttempt.quiz_id).where(
+    QuizAttempt.user_id == bindparam("user_id"),
+    QuizAttempt.course_key == bindparam("course_key"),
+    QuizAttempt.passed.is_(True), QuizAttempt.created_at > _EXPIRED_AT)
 
 
 def versions_hash(course_key: str, versions: dict[str, int]) -> str:
@@ -97,11 +112,13 @@ def completed_versions(user_id: int, course: Course) -> dict[str, int] | None:
     return {m.key: m.version for m in course.modules}
 
 
-def issue_if_complete(user_id: int, course: Course) -> Certificate | None:
+def issue_if_complete(user_id: int, course: Course) -> str | None:
     """Issue the person's certificate for the course if they have just become eligible.
 
-    Returns the new certificate, or None when the course is not complete or this set of
-    module versions was already certified. Safe to call after every completion.
+    Returns the new certificate's code, or None when the course is not complete or this set
+    of module versions was already certified. Safe to call after every completion; its
+    statements are all built once (db_ops.execute), so it runs inside a quiz submission's own
+    write transaction (db_ops.write_transaction).
     """
     versions = completed_versions(user_id, course)
     if versions is None:
@@ -112,26 +129,21 @@ def issue_if_complete(user_id: int, course: Course) -> Certificate | None:
     return issued
 
 
-def _renew(user_id: int, course: Course, versions: dict[str, int]) -> Certificate | None:
+def _renew(user_id: int, course: Course, versions: dict[str, int]) -> str | None:
     """A new certificate if the latest one has expired and, since it did, the person opened
     every module and passed every graded quiz again (the caller checked that every module is
     complete at its current version)."""
-    now = utcnow()
-    expired = latest_certificate(user_id, course.key, now)
-    if expired is None or expired.expires_at is None or expired.expires_at > now:
+    person = {"user_id": user_id, "course_key": course.key}
+    latest = execute(_LATEST, {**person, "now": utcnow()}).fetchone()
+    if latest is None or not latest[1]:  # none, or not expired
         return None
-    since = expired.expires_at
-    viewed = set(db.session.scalars(select(ModuleView.module_key).where(
-        ModuleView.user_id == user_id, ModuleView.course_key == course.key,
-        ModuleView.last_viewed_at > since)))
-    passed = {(module_key, quiz_id) for module_key, quiz_id in db.session.execute(
-        select(QuizAttempt.module_key, QuizAttempt.quiz_id).where(
-            QuizAttempt.user_id == user_id, QuizAttempt.course_key == course.key,
-            QuizAttempt.passed.is_(True), QuizAttempt.created_at > since))}
+    since = {**person, "certificate": latest[0]}
+    viewed = {key for key, in execute(_VIEWED_SINCE, since)}
+    passed = set(execute(_PASSED_SINCE, since).fetchall())
     if not all(m.key in viewed and all((m.key, q.id) in passed for q in m.graded_quizzes)
                for m in course.modules):
         return None
-    key = hashlib.sha256(f"{versions_hash(course.key, versions)}:renews:{expired.id}".encode())
+    key = hashlib.sha256(f"{versions_hash(course.key, versions)}:renews:{latest[0]}".encode())
     return _issue(user_id, course, versions, key.hexdigest())
 
 
@@ -160,9 +172,8 @@ def issue_missing(catalog: Catalog) -> int:
     return count
 
 
-def _issue(user_id: int, course: Course, versions: dict[str, int],
-           key: str) -> Certificate | None:
-    """Issue once per (person, course, key); None when that key was already issued."""
+def _issue(user_id: int, course: Course, versions: dict[str, int], key: str) -> str | None:
+    """Issue once per (person, course, key): the new code; None when that key was issued."""
     issued = {"user_id": user_id, "course_key": course.key, "versions_hash": key}
     if execute(_ISSUED, issued).fetchone() is not None:  # the usual case: one statement
         return None
@@ -178,7 +189,7 @@ def _issue(user_id: int, course: Course, versions: dict[str, int],
         if inserted:
             touch_learner(user_id)  # a renewal due on a dashboard is done
             log.info("certificate issued: user %s, course %s", user_id, course.key)
-            return db.session.scalar(select(Certificate).filter_by(code=code))
+            return code
         if execute(_ISSUED, issued).fetchone() is not None:  # issued at the same moment
             return None
     raise RuntimeError("could not find a free certificate code")

@@ -15,7 +15,6 @@ as 79.9%, not 80.0%. ``passed`` is None for a practice quiz (no ``pass:``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from functools import cached_property, lru_cache
 from typing import Any
@@ -26,9 +25,10 @@ class ResponseError(ValueError):
 
 
 def floor_to(value: Fraction, places: int) -> float:
-    """``value`` rounded toward zero to ``places`` decimal places, as a float."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN))
+    """``value`` rounded toward zero to ``places`` decimal places, as a float: the float
+    nearest that decimal (Python divides integers with correct rounding)."""
+    scale = 10 ** places
+    return int(value * scale) / scale
 
 
 @lru_cache(maxsize=4096)

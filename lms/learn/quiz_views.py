@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.content.quiz import ResponseError, grade_quiz
-from lms.db_ops import begin_writing, reads_first, write_queue
+from lms.db_ops import begin_writing, reads_first, write_transaction
 from lms.extensions import db
 from lms.faults import fault_point
 from lms.learn.forms import QuizForm, submitted_answers
@@ -49,19 +49,14 @@ def submit_quiz(course_key: str, module_key: str, quiz_id: str):
 
 
 def record_attempt(user_id: int, module, quiz, token: str, result) -> int:
-    """Store a graded attempt in one short write transaction and commit it (this view and the
-    quick submission, lms/learn/quick_submit.py): the write lock is held for the writes alone,
-    taken in turn (lms/db_ops.py). Raises ResponseError, with nothing written, when the token
-    was sent for another quiz."""
+    """Store a graded attempt in one short write transaction of its own and commit it (this
+    view and the quick submission, lms/learn/quick_submit.py): the write lock is held for the
+    writes alone, taken in turn (db_ops.write_transaction). Raises ResponseError, with nothing
+    written, when the token was sent for another quiz."""
     attempt = services.new_attempt(user_id, module, quiz, token, result)
-    with write_queue():
-        try:
-            attempt_id = services.store_attempt(module, quiz, attempt)
-        except ResponseError:
-            db.session.rollback()
-            raise
+    with write_transaction():
+        attempt_id = services.store_attempt(module, quiz, attempt)
         fault_point("quiz-before-commit")
-        db.session.commit()
     return attempt_id
 
 
