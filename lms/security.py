@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 
 from flask import Flask, Response, abort, current_app, flash, redirect, request, session, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadSignature
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -110,7 +113,41 @@ def enforce_session_lifetime():
     return None
 
 
+class RememberedSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, each cookie's signature checked and its content decoded
+    once per worker: a browser sends the same cookie until its session changes (the idle clock
+    moves it at most once a minute), and that work is a tenth of a quick quiz submission. A
+    remembered cookie still expires on time, and every request gets its own copy to change."""
+
+    remembered = 4096  # cookies per worker, then start again
+
+    def __init__(self) -> None:
+        self._cookies: dict = {}
+
+    def open_session(self, app: Flask, request) -> SecureCookieSession | None:
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value or not app.secret_key:
+            return super().open_session(app, request)
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        key = (value, app.secret_key)
+        kept = self._cookies.get(key)
+        if kept is None:
+            try:
+                data, signed = self.get_signing_serializer(app).loads(
+                    value, max_age=max_age, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            if len(self._cookies) >= self.remembered:
+                self._cookies.clear()
+            kept = self._cookies[key] = (data, int(signed.timestamp()))
+        data, signed_at = kept
+        if not 0 <= int(time.time()) - signed_at <= max_age:  # as itsdangerous decides
+            return self.session_class()
+        return self.session_class(copy.deepcopy(data))
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = RememberedSessions()
     app.before_request(guard_request)
     app.before_request(enforce_session_lifetime)
     app.after_request(set_headers)

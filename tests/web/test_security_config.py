@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,33 @@ def test_csrf_tokens_are_in_forms_not_urls(logged_in):
     assert 'name="csrf_token"' in html and "csrf_token=" not in html
     token = csrf_token(logged_in, "/my")
     assert logged_in.get(f"/my?csrf_token={token}").status_code == 200
+
+
+def test_remembered_sessions_read_a_cookie_as_flask_does(app, logged_in, monkeypatch):
+    """lms.security.RememberedSessions keeps each verified cookie decoded; it must read every
+    cookie as Flask's own interface does, give each request its own copy, and expire on time."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    from lms.security import RememberedSessions
+
+    with logged_in.session_transaction() as session:
+        session["_flashes"] = [("info", "kept")]
+    cookie = logged_in.get_cookie("session").value
+    remembered, flask = RememberedSessions(), SecureCookieSessionInterface()
+
+    def opened(interface, value):
+        with app.test_request_context("/", headers={"Cookie": f"session={value}"}) as context:
+            return interface.open_session(app, context.request)
+
+    first, again = opened(remembered, cookie), opened(remembered, cookie)
+    assert dict(first) == dict(again) == dict(opened(flask, cookie)) and "_user_id" in first
+    first["_flashes"].append(("info", "only for the first request"))
+    first["csrf_token"] = "changed"
+    assert dict(opened(remembered, cookie)) == dict(again)
+    assert again["_flashes"] == [("info", "kept")]
+    tampered = cookie[:-4] + ("AAAA" if not cookie.endswith("AAAA") else "BBBB")
+    assert dict(opened(remembered, tampered)) == dict(opened(flask, tampered)) == {}
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    later = time.time() + lifetime + 5
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert dict(opened(flask, cookie)) == {} and dict(opened(remembered, cookie)) == {}
