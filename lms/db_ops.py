@@ -21,8 +21,9 @@ _prepared: dict = {}
 
 
 def execute(statement, params: dict[str, Any] | None = None):
-    """Run a statement built once (a module constant with bind parameters) in the session's
-    transaction; return the DBAPI cursor (rows of plain values: ids, keys, numbers).
+    """Run a statement built once (a module constant with bind parameters) in the current
+    transaction (write_transaction's, else the ORM session's); return the DBAPI cursor (rows
+    of plain values as the driver gives them: ids, keys, numbers).
 
     It is compiled once per dialect and set of parameter names, and its parameters go through
     the statement's own column types, so the database receives what SQLAlchemy would send; the

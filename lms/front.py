@@ -19,7 +19,6 @@ from lms import pages
 from lms.learn import quick_submit
 
 log = logging.getLogger("lms.front")
-ANSWERS = {"GET": (pages, "answer"), "POST": (quick_submit, "answer")}
 
 
 class Front:
@@ -27,18 +26,25 @@ class Front:
         self.app, self.wsgi_app = app, app.wsgi_app
 
     def __call__(self, environ, start_response):
-        module_name = ANSWERS.get(environ.get("REQUEST_METHOD"))
-        if module_name is not None:
-            try:
-                answer = getattr(*module_name)(self.app, environ)
-            except Exception:  # never a bare error from here: the app answers instead
-                log.exception("front: could not answer %s", environ.get("PATH_INFO"))
-                answer = None
-            if answer is not None:
-                status, headers, body = answer
-                start_response(status, headers)
-                return [body]
-        return self.wsgi_app(environ, start_response)
+        try:
+            answer = _answer(self.app, environ)
+        except Exception:  # never a bare error from here: the app answers instead
+            log.exception("front: could not answer %s", environ.get("PATH_INFO"))
+            answer = None
+        if answer is None:
+            return self.wsgi_app(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body]
+
+
+def _answer(app: Flask, environ):
+    method = environ.get("REQUEST_METHOD")
+    if method == "GET":
+        return pages.answer(app, environ)
+    if method == "POST":
+        return quick_submit.answer(app, environ)
+    return None
 
 
 def init_app(app: Flask) -> None:
