@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from flask import g
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -55,20 +54,14 @@ def execute(statement, params: dict[str, Any] | None = None):
 
 
 def _connection():
-    """The connection of the current write transaction (write_transaction), else the session's
-    in its current transaction (begun if need be; pending ORM changes flushed first, as the
-    session would), found once per transaction."""
+    """The connection of the current write transaction (write_transaction), else the ORM
+    session's in its current transaction (begun if need be; pending ORM changes flushed first,
+    as the session would)."""
     writing = _writing.get()
     if writing is not None:
         return writing
-    session = db.session()
-    session.flush()
-    kept = session.info.get("lms.connection")
-    transaction = session.get_transaction()
-    if transaction is None or kept is None or kept[0] is not transaction:
-        connection = session.connection()
-        kept = session.info["lms.connection"] = (session.get_transaction(), connection)
-    return kept[1]
+    db.session.flush()
+    return db.session.connection()
 
 
 def first_in_transaction(*key) -> bool:
@@ -103,20 +96,12 @@ def insert_once(model: type, values: dict[str, Any]):
 
 
 def reads_first(view: Callable) -> Callable:
-    """Mark a view whose unsafe request reads in a plain transaction (the user row, its checks)
-    and writes in a second one it begins with `begin_writing()`: on SQLite the one write lock is
-    held for the writes alone, not the whole request (lms/extensions.py). Put it above
-    @login_required."""
+    """Mark a view whose unsafe request only reads through the ORM session (the user row, its
+    checks) and writes through write_transaction: its session transaction begins as a plain
+    read (lms/extensions.py), so it never holds SQLite's write lock that the write transaction,
+    on a connection of its own, will take. Put it above @login_required."""
     view.reads_first = True
     return view
-
-
-def begin_writing() -> None:
-    """End the request's reads (the caller has written nothing yet; the session's objects
-    expire) so that its next statement begins the write transaction, immediately on SQLite.
-    The caller commits."""
-    db.session.rollback()
-    g.lms_writing = True
 
 
 _writing: ContextVar = ContextVar("lms_write_transaction", default=None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -55,7 +55,7 @@ def _sqlite_begin(conn) -> None:
     A request that may write (any unsafe method) and every command outside a request begin
     IMMEDIATE, so concurrent writers queue on the busy timeout instead of failing half-way;
     GET and HEAD requests begin a plain read transaction, so readers never wait on writers, and
-    so does a reads-first view (lms/db_ops.py) until it begins writing.
+    so does a reads-first view (lms/db_ops.py), which writes on a connection of its own.
     """
     if conn.dialect.name != "sqlite":
         return
@@ -84,4 +84,4 @@ def _reading() -> bool:
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return True
     view = current_app.view_functions.get(request.endpoint)
-    return getattr(view, "reads_first", False) and not g.get("lms_writing", False)
+    return getattr(view, "reads_first", False)
