@@ -114,7 +114,9 @@ def write_transaction() -> Iterator[None]:
     insert_once() run on its connection, and the ORM session may not be used (it would be
     another transaction; doing so raises). A quiz submission writes this way: its statements are
     all built once, and in front of Flask the ORM session (~0.3 ms) is never even created."""
-    with write_queue(), db.engine.connect() as connection:
+    # The pooled connection is taken and given back outside the queue: the lock is held for
+    # BEGIN IMMEDIATE, the statements and the commit alone.
+    with db.engine.connect() as connection, write_queue():
         connection = connection.execution_options(lms_write=True)
         token = _writing.set(connection)
         try:
