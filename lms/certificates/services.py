@@ -23,6 +23,7 @@ import re
 import secrets
 from collections import defaultdict
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import bindparam, func, or_, select, update
 
@@ -89,7 +90,12 @@ _PASSED_SINCE = select(QuizAttempt.module_key, QuizAttempt.quiz_id).where(
 
 def versions_hash(course_key: str, versions: dict[str, int]) -> str:
     """A stable key for one course at one set of module versions."""
-    payload = json.dumps([course_key, sorted(versions.items())], separators=(",", ":"))
+    return _digest(course_key, tuple(sorted(versions.items())))
+
+
+@lru_cache(maxsize=1024)  # a course's current versions come up on every completion
+def _digest(course_key: str, versions: tuple[tuple[str, int], ...]) -> str:
+    payload = json.dumps([course_key, versions], separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
