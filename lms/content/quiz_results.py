@@ -25,10 +25,15 @@ class ResponseError(ValueError):
 
 
 def floor_to(value: Fraction, places: int) -> float:
-    """``value`` rounded toward zero to ``places`` decimal places, as a float: the float
-    nearest that decimal (Python divides integers with correct rounding)."""
+    """``value`` (never negative) rounded toward zero to ``places`` decimal places, as a float:
+    the float nearest that decimal (Python divides integers with correct rounding)."""
+    return floor_ratio(value.numerator, value.denominator, places)
+
+
+def floor_ratio(numerator: int, denominator: int, places: int) -> float:
+    """floor_to of numerator / denominator (both positive), without making the Fraction."""
     scale = 10 ** places
-    return int(value * scale) / scale
+    return numerator * scale // denominator / scale
 
 
 @lru_cache(maxsize=4096)
@@ -68,7 +73,9 @@ class QuestionResult:
 
     @property
     def earned(self) -> float:
-        return floor_to(self.fraction * exact(self.points), 2)
+        points = exact(self.points)  # fraction x points, without reducing the product
+        return floor_ratio(self.fraction.numerator * points.numerator,
+                           self.fraction.denominator * points.denominator, 2)
 
     def to_record(self) -> dict[str, Any]:
         return {"id": self.question_id, "answer": list(self.values), "score": self.score,
