@@ -106,7 +106,7 @@ def answer(app: Flask, environ) -> tuple[str, list, bytes] | None:
     if endpoint not in KEPT_ENDPOINTS:
         return None
     with app.app_context():
-        page_session = app.session_interface.open_session(app, request)
+        page_session = app.session_interface.peek_session(app, request)
         found = _find(page_session, request, endpoint, view_args)
         if found is None or found[1] is None:
             return None

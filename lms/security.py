@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import re
 import time
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from flask import Flask, Response, abort, current_app, flash, redirect, request, session, url_for
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
@@ -125,9 +127,26 @@ class RememberedSessions(SecureCookieSessionInterface):
         self._cookies: dict = {}
 
     def open_session(self, app: Flask, request) -> SecureCookieSession | None:
+        data = self._verified(app, request)
+        if data is None:
+            return super().open_session(app, request)
+        return self.session_class(copy.deepcopy(data))
+
+    def peek_session(self, app: Flask, request) -> Mapping | None:
+        """The session open_session would give, read-only and not copied: for the front
+        (lms/front.py), which only reads it."""
+        data = self._verified(app, request)
+        if data is None:
+            opened = super().open_session(app, request)
+            return None if opened is None else MappingProxyType(opened)
+        return MappingProxyType(data)
+
+    def _verified(self, app: Flask, request) -> dict | None:
+        """The content of the request's session cookie ({} when it is forged or expired), or
+        None without a cookie or a secret key (Flask decides then)."""
         value = request.cookies.get(self.get_cookie_name(app))
         if not value or not app.secret_key:
-            return super().open_session(app, request)
+            return None
         max_age = int(app.permanent_session_lifetime.total_seconds())
         key = (value, app.secret_key)
         kept = self._cookies.get(key)
@@ -136,14 +155,14 @@ class RememberedSessions(SecureCookieSessionInterface):
                 data, signed = self.get_signing_serializer(app).loads(
                     value, max_age=max_age, return_timestamp=True)
             except BadSignature:
-                return self.session_class()
+                return {}
             if len(self._cookies) >= self.remembered:
                 self._cookies.clear()
             kept = self._cookies[key] = (data, int(signed.timestamp()))
         data, signed_at = kept
         if not 0 <= int(time.time()) - signed_at <= max_age:  # as itsdangerous decides
-            return self.session_class()
-        return self.session_class(copy.deepcopy(data))
+            return {}
+        return data
 
 
 def init_app(app: Flask) -> None:

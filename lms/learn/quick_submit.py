@@ -16,6 +16,7 @@ from __future__ import annotations
 import hmac
 import io
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl
 
 from flask import Flask
@@ -58,7 +59,7 @@ def answer(app: Flask, environ) -> tuple[str, list, bytes] | None:
     except UnicodeDecodeError:
         return None
     with app.app_context():
-        page_session = app.session_interface.open_session(app, request)
+        page_session = app.session_interface.peek_session(app, request)
         user_id = checked_user_id(page_session, request) if page_session is not None else None
         if (user_id is None or security.refusal(request.headers, form) is not None
                 or not csrf_valid(app, page_session, request, form)):
@@ -96,8 +97,7 @@ def csrf_valid(app: Flask, page_session, request, form) -> bool:
             and isinstance(expected, str)):
         return False
     try:
-        token = URLSafeTimedSerializer(secret, salt="wtf-csrf-token").loads(
-            data, max_age=config["WTF_CSRF_TIME_LIMIT"])
+        token = _csrf_serializer(secret).loads(data, max_age=config["WTF_CSRF_TIME_LIMIT"])
     except BadData:
         return False
     if not isinstance(token, str) or not hmac.compare_digest(expected, token):
@@ -106,3 +106,10 @@ def csrf_valid(app: Flask, page_session, request, form) -> bool:
         return bool(request.referrer) and same_origin(request.referrer,
                                                       f"https://{request.host}/")
     return True
+
+
+@lru_cache(maxsize=8)
+def _csrf_serializer(secret) -> URLSafeTimedSerializer:
+    """Flask-WTF's token serializer for this secret, made once (making one runs its JSON
+    serializer to test it)."""
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
