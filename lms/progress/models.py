@@ -37,7 +37,6 @@ class ModuleView(db.Model):
     __tablename__ = "module_view"
     __table_args__ = (
         UniqueConstraint("user_id", "course_key", "module_key"),
-        Index("ix_module_view_user_last", "user_id", "last_viewed_at"),
         Index("ix_module_view_course_module", "course_key", "module_key"),
     )
 
