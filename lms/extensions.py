@@ -59,8 +59,7 @@ def _sqlite_begin(conn) -> None:
     """
     if conn.dialect.name != "sqlite":
         return
-    writing = conn.get_execution_options().get("lms_write", False)  # db_ops.write_transaction
-    run_on_cursor(conn, "BEGIN" if not writing and _reading() else "BEGIN IMMEDIATE", ())
+    run_on_cursor(conn, "BEGIN" if _reading() else "BEGIN IMMEDIATE", ())
 
 
 def run_on_cursor(connection, sql: str, arguments):
