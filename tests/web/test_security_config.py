@@ -161,15 +161,24 @@ def test_remembered_sessions_read_a_cookie_as_flask_does(app, logged_in, monkeyp
         with app.test_request_context("/", headers={"Cookie": f"session={value}"}) as context:
             return interface.open_session(app, context.request)
 
+    def peeked(value):  # the front's read-only view (lms/front.py)
+        with app.test_request_context("/", headers={"Cookie": f"session={value}"}) as context:
+            return remembered.peek_session(app, context.request)
+
     first, again = opened(remembered, cookie), opened(remembered, cookie)
     assert dict(first) == dict(again) == dict(opened(flask, cookie)) and "_user_id" in first
     first["_flashes"].append(("info", "only for the first request"))
     first["csrf_token"] = "changed"
-    assert dict(opened(remembered, cookie)) == dict(again)
+    assert dict(opened(remembered, cookie)) == dict(again) == dict(peeked(cookie))
     assert again["_flashes"] == [("info", "kept")]
+    with pytest.raises(TypeError):
+        peeked(cookie)["csrf_token"] = "changed"
+    assert dict(peeked("")) == {}
     tampered = cookie[:-4] + ("AAAA" if not cookie.endswith("AAAA") else "BBBB")
     assert dict(opened(remembered, tampered)) == dict(opened(flask, tampered)) == {}
+    assert dict(peeked(tampered)) == {}
     lifetime = app.permanent_session_lifetime.total_seconds()
     later = time.time() + lifetime + 5
     monkeypatch.setattr(time, "time", lambda: later)
     assert dict(opened(flask, cookie)) == {} and dict(opened(remembered, cookie)) == {}
+    assert dict(peeked(cookie)) == {}
