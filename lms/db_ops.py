@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -31,17 +31,34 @@ def execute(statement, params: dict[str, Any] | None = None):
     SQLAlchemy's. What it leaves out is SQLAlchemy's per-statement machinery, 3-5 times the
     cost of running the statement on SQLite: a quiz submission runs seven of them while it
     holds the one write lock."""
-    params = params or {}
+    if isinstance(statement, Bound):
+        return run_on_cursor(_connection(), *statement)
     connection = _connection()
-    dialect = connection.dialect
+    return run_on_cursor(connection, *_bound(connection.dialect, statement, params or {}))
+
+
+class Bound(NamedTuple):
+    """A statement with its parameters, compiled and converted ahead of time (bind)."""
+
+    sql: str
+    arguments: Any
+
+
+def bind(statement, params: dict[str, Any]) -> Bound:
+    """The statement bound for the app's database ahead of the transaction that runs it
+    (execute(bound)): what a write transaction can work out before it takes the write lock."""
+    return Bound(*_bound(db.engine.dialect, statement, params))
+
+
+def _bound(dialect, statement, params: dict[str, Any]) -> tuple[str, Any]:
     key = (dialect.name, statement, frozenset(params))
     prepared = _prepared.get(key)
     if prepared is None:
         compiled = statement.compile(dialect=dialect, column_keys=list(params))
         names = compiled.positiontup if compiled.positional else None
         processors = {}
-        for name, bind in compiled.binds.items():
-            processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        for name, bind_param in compiled.binds.items():
+            processor = bind_param.type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 processors[name] = processor
         prepared = _prepared[key] = (compiled, names, processors)
@@ -50,8 +67,7 @@ def execute(statement, params: dict[str, Any] | None = None):
     for name, processor in processors.items():
         if name in values:
             values[name] = processor(values[name])
-    return run_on_cursor(connection, compiled.string,
-                         [values[name] for name in names] if names else values)
+    return compiled.string, [values[name] for name in names] if names else values
 
 
 def _connection():
@@ -87,10 +103,20 @@ def first_in_transaction(*key) -> bool:
 _inserts: dict = {}
 
 
-def insert_once(model: type, values: dict[str, Any]):
+def insert_once(model: type, values: dict[str, Any] | Bound):
     """INSERT ... ON CONFLICT DO NOTHING: the new row's primary key (a tuple), or None when
-    the row was already there."""
-    dialect = _connection().dialect.name
+    the row was already there. `values` may come bound ahead of time (bind_insert)."""
+    if isinstance(values, Bound):
+        return execute(values).fetchone()
+    return execute(_insert(model, _connection().dialect.name), values).fetchone()
+
+
+def bind_insert(model: type, values: dict[str, Any]) -> Bound:
+    """insert_once's statement for these values, bound ahead of the write transaction."""
+    return bind(_insert(model, db.engine.dialect.name), values)
+
+
+def _insert(model: type, dialect: str):
     statement = _inserts.get((dialect, model))
     if statement is None:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -98,7 +124,7 @@ def insert_once(model: type, values: dict[str, Any]):
         # RETURNING, not rowcount: PostgreSQL drivers report -1 for implicit-RETURNING inserts.
         statement = _inserts[(dialect, model)] = (insert(table).on_conflict_do_nothing()
                                                   .returning(*table.primary_key.columns))
-    return execute(statement, values).fetchone()
+    return statement
 
 
 def reads_first(view: Callable) -> Callable:

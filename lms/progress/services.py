@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import bindparam, select, update
 
 from lms.campaigns.revisions import touch_learner, touch_user
@@ -9,7 +11,7 @@ from lms.catalog_store import current_catalog
 from lms.certificates.services import issue_if_complete
 from lms.content.catalog import Module
 from lms.content.quiz import Quiz, QuizResult, ResponseError, grade_quiz
-from lms.db_ops import execute, insert_once
+from lms.db_ops import Bound, bind_insert, execute, insert_once
 from lms.models import utcnow
 from lms.progress.models import Completion, ModuleView, QuizAttempt
 
@@ -70,11 +72,22 @@ def submit_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
     return store_attempt(module, quiz, new_attempt(user_id, module, quiz, token, result)), result
 
 
+@dataclass(frozen=True)
+class NewAttempt:
+    """A graded attempt ready to store: its row is bound ahead of the write transaction
+    (db_ops.bind_insert), whose lock then waits on the INSERT alone."""
+
+    user_id: int
+    token: str
+    passed: bool | None
+    insert: Bound
+
+
 def new_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
-                result: QuizResult) -> dict:
+                result: QuizResult) -> NewAttempt:
     """The row of a graded attempt, worked out before the write transaction begins (the
-    figures are exact fractions, slow to round)."""
-    return {
+    figures are exact fractions, slow to round; the record is JSON)."""
+    return NewAttempt(user_id, token, result.passed, bind_insert(QuizAttempt, {
         "user_id": user_id,
         "submission_token": token,
         "course_key": module.course_key,
@@ -88,20 +101,20 @@ def new_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
         "percent": result.percent,
         "passed": result.passed,
         "created_at": utcnow(),
-    }
+    }))
 
 
-def store_attempt(module: Module, quiz: Quiz, attempt: dict) -> int:
+def store_attempt(module: Module, quiz: Quiz, attempt: NewAttempt) -> int:
     """Store an attempt (new_attempt) once per submission token; its id (a replay's is the
     first one's, and changes nothing). Passing every graded quiz of the module completes the
     module at its current version. Raises ResponseError when the token was used for another
     quiz."""
-    user_id, passed = attempt["user_id"], attempt["passed"]
+    user_id, passed = attempt.user_id, attempt.passed
     touch_user(user_id)  # the module page lists every attempt; and the person's row first
-    inserted = insert_once(QuizAttempt, attempt)
+    inserted = insert_once(QuizAttempt, attempt.insert)
     if inserted is None:  # a replay: the first submission recorded everything with it
         first_id, *sent_for = execute(_ATTEMPT_BY_TOKEN, {
-            "user_id": user_id, "token": attempt["submission_token"]}).fetchone()
+            "user_id": user_id, "token": attempt.token}).fetchone()
         if sent_for != [module.course_key, module.key, quiz.id]:
             raise ResponseError("This form was already sent for another quiz. Reload the page.")
         return first_id
