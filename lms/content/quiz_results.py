@@ -31,7 +31,8 @@ def floor_to(value: Fraction, places: int) -> float:
 
 
 def floor_ratio(numerator: int, denominator: int, places: int) -> float:
-    """floor_to of numerator / denominator (both positive), without making the Fraction."""
+    """floor_to of numerator / denominator (numerator >= 0, denominator > 0), without
+    making the Fraction."""
     scale = 10 ** places
     return numerator * scale // denominator / scale
 

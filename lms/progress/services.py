@@ -74,8 +74,8 @@ def submit_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
 
 @dataclass(frozen=True)
 class NewAttempt:
-    """A graded attempt ready to store: its row is bound ahead of the write transaction
-    (db_ops.bind_insert), whose lock then waits on the INSERT alone."""
+    """A graded attempt ready to store: its INSERT is bound ahead of the write transaction
+    (db_ops.bind_insert), so the write lock is not held while it is compiled and converted."""
 
     user_id: int
     token: str
