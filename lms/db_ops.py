@@ -31,9 +31,9 @@ def execute(statement, params: dict[str, Any] | None = None):
     SQLAlchemy's. What it leaves out is SQLAlchemy's per-statement machinery, 3-5 times the
     cost of running the statement on SQLite: a quiz submission runs seven of them while it
     holds the one write lock."""
-    if isinstance(statement, Bound):
-        return run_on_cursor(_connection(), *statement)
     connection = _connection()
+    if isinstance(statement, Bound):
+        return run_on_cursor(connection, *statement)
     return run_on_cursor(connection, *_bound(connection.dialect, statement, params or {}))
 
 
@@ -103,16 +103,15 @@ def first_in_transaction(*key) -> bool:
 _inserts: dict = {}
 
 
-def insert_once(model: type, values: dict[str, Any] | Bound):
+def insert_once(model: type, values: dict[str, Any]):
     """INSERT ... ON CONFLICT DO NOTHING: the new row's primary key (a tuple), or None when
-    the row was already there. `values` may come bound ahead of time (bind_insert)."""
-    if isinstance(values, Bound):
-        return execute(values).fetchone()
+    the row was already there."""
     return execute(_insert(model, _connection().dialect.name), values).fetchone()
 
 
 def bind_insert(model: type, values: dict[str, Any]) -> Bound:
-    """insert_once's statement for these values, bound ahead of the write transaction."""
+    """insert_once's statement for these values, bound ahead of the write transaction:
+    execute(bound).fetchone() is then what insert_once returns."""
     return bind(_insert(model, db.engine.dialect.name), values)
 
 

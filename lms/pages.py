@@ -201,7 +201,7 @@ def checked_user_id(page_session, page_request) -> int | None:
     """The signed-in person's id when the user loader and the session rules would let this
     request through unchanged, for one read of their row (no ORM); None when the full path must
     decide (a visitor, a session to end or refresh, a changed browser, an account or a database
-    that says no). The quick quiz submission uses it (lms/learn/quiz_views.py)."""
+    that says no). The quick quiz submission uses it (lms/learn/quick_submit.py)."""
     user_id = _session_user(page_session, page_request)
     if not user_id:
         return None

@@ -111,7 +111,7 @@ def store_attempt(module: Module, quiz: Quiz, attempt: NewAttempt) -> int:
     quiz."""
     user_id, passed = attempt.user_id, attempt.passed
     touch_user(user_id)  # the module page lists every attempt; and the person's row first
-    inserted = insert_once(QuizAttempt, attempt.insert)
+    inserted = execute(attempt.insert).fetchone()  # insert_once, bound in new_attempt
     if inserted is None:  # a replay: the first submission recorded everything with it
         first_id, *sent_for = execute(_ATTEMPT_BY_TOKEN, {
             "user_id": user_id, "token": attempt.token}).fetchone()
