@@ -197,18 +197,17 @@ def _session_user(page_session, page_request) -> int | None:
     return int(user_id)
 
 
-def checked_user_id(page_session, page_request) -> int | None:
-    """The signed-in person's id when the user loader and the session rules would let this
-    request through unchanged, for one read of their row (no ORM); None when the full path must
-    decide (a visitor, a session to end or refresh, a changed browser, an account or a database
-    that says no). The quick quiz submission uses it (lms/learn/quick_submit.py)."""
+def session_account(page_session, page_request) -> tuple[int, int] | None:
+    """(the signed-in person's id, the session's generation) when the session rules would let
+    this request through unchanged; None when the full path must decide (a visitor, a session to
+    end or refresh, a changed browser). The user loader's checks of the account row are the
+    caller's: the quick quiz submission (lms/learn/quick_submit.py) makes them in its write
+    (campaigns.revisions.touch_signed_in), with no read of its own."""
     user_id = _session_user(page_session, page_request)
-    if not user_id:
-        return None
-    rows = _fetch([(VIEWER, {"id": user_id})])
-    if rows is None or rows[0] is None or not _still_valid(tuple(rows[0]), page_session):
-        return None
-    return user_id
+    generation = page_session["_user_id"].partition(":")[2] if user_id else ""
+    if not (generation.isascii() and generation.isdigit()) or str(int(generation)) != generation:
+        return None  # not as the app writes it: the user loader's string comparison decides
+    return user_id, int(generation)
 
 
 def browser_identifier(page_request) -> str:

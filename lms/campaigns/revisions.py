@@ -28,6 +28,8 @@ from lms.extensions import db
 _CYCLES_OF = select(Membership.cycle_id).where(Membership.user_id == bindparam("user_id"))
 _TOUCH_USER = update(User).where(User.id == bindparam("user_id")).values(
     revision=User.revision + 1)
+_TOUCH_SIGNED_IN = _TOUCH_USER.where(User.disabled.is_(False),
+                                     User.session_generation == bindparam("generation"))
 _TOUCH_OPEN_CYCLES_OF = update(Cycle).where(Cycle.closed_at.is_(None), Cycle.id.in_(_CYCLES_OF)) \
     .values(revision=Cycle.revision + 1)
 _TOUCH_CYCLES_OF = update(Cycle).where(Cycle.id.in_(_CYCLES_OF)).values(
@@ -56,6 +58,17 @@ def touch_user(user_id: int) -> None:
     """Only the person's own pages changed (a module opened again, a campaign they created)."""
     if first_in_transaction("user", user_id):
         execute(_TOUCH_USER, {"user_id": user_id})
+
+
+def touch_signed_in(user_id: int, generation: int) -> bool:
+    """touch_user as the first write of a request whose session the user loader has not
+    checked: only if the account exists, is enabled and is still at this session generation
+    (logging out and password changes move it on). False, with nothing written, otherwise."""
+    touched = execute(_TOUCH_SIGNED_IN, {"user_id": user_id, "generation": generation}).rowcount
+    if touched != 1:
+        return False
+    first_in_transaction("user", user_id)  # touch_user need not touch it again
+    return True
 
 
 def _touch(*where) -> None:

@@ -3,10 +3,11 @@ would accept, graded and recorded in front of Flask (lms/front.py) for about hal
 path's cost (no request context, request hooks or ORM user load).
 
 It makes every check of the full path, on the same rules: the request guards
-(security.refusal), the user loader's and the session's (pages.checked_user_id: the account
-exists and is enabled, the session's generation, idle and absolute lifetimes, Flask-Login's
-session protection), Flask-WTF's CSRF check (csrf_valid, held equal to Flask-WTF's by a test),
-the course's visibility, the quiz, the submission token's form and the answers (grading).
+(security.refusal), the session's (pages.session_account: idle and absolute lifetimes,
+Flask-Login's session protection), the user loader's (the account exists, is enabled and is at
+the session's generation: made by the write itself, progress.services.store_attempt),
+Flask-WTF's CSRF check (csrf_valid, held equal to Flask-WTF's by a test), the course's
+visibility, the quiz, the submission token's form and the answers (grading).
 No rate limit applies to this route (a test says so). Whatever it does not accept, it hands
 to the app, which says what is wrong; the body stays readable for it.
 """
@@ -31,7 +32,8 @@ from lms.catalog_store import current_catalog
 from lms.content.quiz import ResponseError, grade_quiz
 from lms.learn.forms import SUBMISSION_PATTERN, submitted_answers
 from lms.learn.quiz_views import record_attempt
-from lms.pages import checked_user_id
+from lms.pages import session_account
+from lms.progress.services import AccountRefused
 
 ENDPOINT = "learn.submit_quiz"
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -60,10 +62,11 @@ def answer(app: Flask, environ) -> tuple[str, list, bytes] | None:
         return None
     with app.app_context():
         page_session = app.session_interface.peek_session(app, request)
-        user_id = checked_user_id(page_session, request) if page_session is not None else None
-        if (user_id is None or security.refusal(request.headers, form) is not None
+        account = session_account(page_session, request) if page_session is not None else None
+        if (account is None or security.refusal(request.headers, form) is not None
                 or not csrf_valid(app, page_session, request, form)):
             return None
+        user_id, generation = account
         course = current_catalog().course(args["course_key"])
         # Other courses are the trainers' (policy.can_view_course): the full path decides.
         module = course.module(args["module_key"]) if course and course.visibility == "public" \
@@ -74,8 +77,8 @@ def answer(app: Flask, environ) -> tuple[str, list, bytes] | None:
             return None
         try:
             result = grade_quiz(quiz, submitted_answers(form))
-            attempt_id = record_attempt(user_id, module, quiz, token, result)
-        except ResponseError:
+            attempt_id = record_attempt(user_id, module, quiz, token, result, generation)
+        except (ResponseError, AccountRefused):
             return None
     response = redirect(adapter.build("learn.quiz_result", {
         "course_key": course.key, "module_key": module.key, "quiz_id": quiz.id,

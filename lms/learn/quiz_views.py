@@ -48,12 +48,14 @@ def submit_quiz(course_key: str, module_key: str, quiz_id: str):
                             quiz_id=quiz.id, attempt_id=attempt_id))
 
 
-def record_attempt(user_id: int, module, quiz, token: str, result) -> int:
+def record_attempt(user_id: int, module, quiz, token: str, result,
+                   generation: int | None = None) -> int:
     """Store a graded attempt in one short write transaction of its own and commit it (this
     view and the quick submission, lms/learn/quick_submit.py): the write lock is held for the
     writes alone, taken in turn (db_ops.write_transaction). Raises ResponseError, with nothing
-    written, when the token was sent for another quiz."""
-    attempt = services.new_attempt(user_id, module, quiz, token, result)
+    written, when the token was sent for another quiz, and services.AccountRefused when a
+    session `generation` is given and the account is not signed in with it."""
+    attempt = services.new_attempt(user_id, module, quiz, token, result, generation)
     with write_transaction():
         attempt_id = services.store_attempt(module, quiz, attempt)
         fault_point("quiz-before-commit")

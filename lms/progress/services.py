@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, update
 
-from lms.campaigns.revisions import touch_learner, touch_user
+from lms.campaigns.revisions import touch_learner, touch_signed_in, touch_user
 from lms.catalog_store import current_catalog
 from lms.certificates.services import issue_if_complete
 from lms.content.catalog import Module
@@ -81,13 +81,20 @@ class NewAttempt:
     token: str
     passed: bool | None
     insert: Bound
+    generation: int | None = None  # the session's, when the write checks the account
 
 
-def new_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
-                result: QuizResult) -> NewAttempt:
+class AccountRefused(Exception):
+    """The account is gone, disabled or signed out of this session (store_attempt with a
+    session generation): nothing was written, the full path answers."""
+
+
+def new_attempt(user_id: int, module: Module, quiz: Quiz, token: str, result: QuizResult,
+                generation: int | None = None) -> NewAttempt:
     """The row of a graded attempt, worked out before the write transaction begins (the
-    figures are exact fractions, slow to round; the record is JSON)."""
-    return NewAttempt(user_id, token, result.passed, bind_insert(QuizAttempt, {
+    figures are exact fractions, slow to round; the record is JSON). With the session's
+    `generation`, storing it makes the user loader's checks of the account first."""
+    row = {
         "user_id": user_id,
         "submission_token": token,
         "course_key": module.course_key,
@@ -101,16 +108,21 @@ def new_attempt(user_id: int, module: Module, quiz: Quiz, token: str,
         "percent": result.percent,
         "passed": result.passed,
         "created_at": utcnow(),
-    }))
+    }
+    return NewAttempt(user_id, token, result.passed, bind_insert(QuizAttempt, row), generation)
 
 
 def store_attempt(module: Module, quiz: Quiz, attempt: NewAttempt) -> int:
     """Store an attempt (new_attempt) once per submission token; its id (a replay's is the
     first one's, and changes nothing). Passing every graded quiz of the module completes the
     module at its current version. Raises ResponseError when the token was used for another
-    quiz."""
+    quiz, and AccountRefused when the attempt's session generation is not the account's."""
     user_id, passed = attempt.user_id, attempt.passed
-    touch_user(user_id)  # the module page lists every attempt; and the person's row first
+    # The module page lists every attempt; and the person's row first (lock order).
+    if attempt.generation is None:
+        touch_user(user_id)
+    elif not touch_signed_in(user_id, attempt.generation):
+        raise AccountRefused
     inserted = execute(attempt.insert).fetchone()  # insert_once, bound in new_attempt
     if inserted is None:  # a replay: the first submission recorded everything with it
         first_id, *sent_for = execute(_ATTEMPT_BY_TOKEN, {

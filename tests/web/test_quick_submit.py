@@ -164,14 +164,24 @@ def test_a_session_due_a_refresh_takes_the_full_path(app, logged_in, answered):
     assert submit(logged_in, WRONG).status_code == 302 and answered[-1] is True
 
 
-def test_a_disabled_account_is_refused_by_the_full_path(app, logged_in, answered):
+@pytest.mark.parametrize("change", [
+    {"disabled": True},
+    {"session_generation": User.session_generation + 1},  # signed out everywhere, new password
+])
+def test_an_account_the_loader_would_refuse_is_refused_by_the_full_path(app, logged_in,
+                                                                        answered, change):
+    """The front checks the account in its write (no read of its own): refused, it writes
+    nothing, not even the person's revision, and the full path sends them to log in."""
     tokens = form_tokens(logged_in)
     with app.app_context():
-        db.session.execute(User.__table__.update().values(disabled=True))
+        db.session.execute(User.__table__.update().values(**change))
         db.session.commit()
+        revision = db.session.scalar(select(User.revision))
     response = submit(logged_in, RIGHT, tokens)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert answered[-1] is False and count(app, QuizAttempt) == 0
+    with app.app_context():
+        assert db.session.scalar(select(User.revision)) == revision
 
 
 @pytest.fixture
