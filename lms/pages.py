@@ -32,9 +32,8 @@ from datetime import datetime
 
 from flask import Flask, Response, current_app, g, request, session
 from sqlalchemy import bindparam, create_engine, func, select
-from werkzeug.exceptions import HTTPException
 
-from lms import security
+from lms import routing, security
 from lms.auth.models import User
 from lms.campaigns.models import Cycle, Membership
 from lms.catalog_store import current_catalog
@@ -98,13 +97,11 @@ def answer(app: Flask, environ) -> tuple[str, list, bytes] | None:
     """A kept page, answered in front of Flask (lms/front.py): without a request context, the
     hooks or a Response; None for everything else and every miss. The answer's headers are the
     app's own (security.response_headers)."""
+    matched = routing.match(app, environ)
+    if matched is None or matched[0] not in KEPT_ENDPOINTS:
+        return None
+    endpoint, view_args = matched
     request = app.request_class(environ)
-    try:
-        endpoint, view_args = app.create_url_adapter(request).match()
-    except HTTPException:  # not found, or a redirect (a missing trailing slash)
-        return None
-    if endpoint not in KEPT_ENDPOINTS:
-        return None
     with app.app_context():
         page_session = app.session_interface.peek_session(app, request)
         found = _find(page_session, request, endpoint, view_args)

@@ -24,10 +24,9 @@ from flask import Flask
 from flask_wtf.csrf import same_origin
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import HTTPException
 from werkzeug.utils import redirect
 
-from lms import security
+from lms import routing, security
 from lms.catalog_store import current_catalog
 from lms.content.quiz import ResponseError, grade_quiz
 from lms.learn.forms import SUBMISSION_PATTERN, submitted_answers
@@ -46,14 +45,11 @@ def answer(app: Flask, environ) -> tuple[str, list, bytes] | None:
     if (environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower() != FORM_TYPE
             or not length.isdigit() or int(length) > MAX_BODY):
         return None
+    matched = routing.match(app, environ)
+    if matched is None or matched[0] != ENDPOINT:
+        return None
+    args = matched[1]
     request = app.request_class(environ)
-    adapter = app.create_url_adapter(request)
-    try:
-        endpoint, args = adapter.match()
-    except HTTPException:
-        return None
-    if endpoint != ENDPOINT:
-        return None
     body = environ["wsgi.input"].read(int(length))
     environ["wsgi.input"] = io.BytesIO(body)  # for the app, if it answers
     try:  # as Werkzeug parses a form, but strictly: anything it would have to repair, it gets
@@ -80,7 +76,7 @@ def answer(app: Flask, environ) -> tuple[str, list, bytes] | None:
             attempt_id = record_attempt(user_id, module, quiz, token, result, generation)
         except (ResponseError, AccountRefused):
             return None
-    response = redirect(adapter.build("learn.quiz_result", {
+    response = redirect(app.create_url_adapter(request).build("learn.quiz_result", {
         "course_key": course.key, "module_key": module.key, "quiz_id": quiz.id,
         "attempt_id": attempt_id}))
     headers = [*response.headers.items(), *security.response_headers(request.is_secure, True),
