@@ -14,6 +14,7 @@ as 79.9%, not 80.0%. ``passed`` is None for a practice quiz (no ``pass:``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property, lru_cache
@@ -94,34 +95,42 @@ class QuizResult:
     results: tuple[QuestionResult, ...]
 
     @cached_property
-    def _earned_exact(self) -> Fraction:
-        return sum((r.fraction * exact(r.points) for r in self.results), Fraction(0))
-
-    @cached_property
-    def _max_exact(self) -> Fraction:
-        return sum((exact(r.points) for r in self.results), Fraction(0))
+    def _exact(self) -> tuple[int, int, int]:
+        """(earned, max points, denominator): both exact sums as integers over one common
+        denominator, not reduced (floor_ratio takes them as they are). Summing Fractions would
+        reduce every step, several times the cost of the grading itself."""
+        parts = [(r.fraction, exact(r.points)) for r in self.results]
+        denominator = math.lcm(*(share.denominator * points.denominator
+                                 for share, points in parts))
+        earned = sum(share.numerator * points.numerator
+                     * (denominator // (share.denominator * points.denominator))
+                     for share, points in parts)
+        most = sum(points.numerator * (denominator // points.denominator)
+                   for _, points in parts)
+        return earned, most, denominator
 
     @cached_property
     def earned(self) -> float:
-        return floor_to(self._earned_exact, 2)
+        earned, _, denominator = self._exact
+        return floor_ratio(earned, denominator, 2)
 
     @cached_property
     def max_points(self) -> float:
-        return floor_to(self._max_exact, 2)
+        _, most, denominator = self._exact
+        return floor_ratio(most, denominator, 2)
 
     @cached_property
     def percent(self) -> float:
-        if not self._max_exact:
-            return 0.0
-        return floor_to(self._earned_exact * 100 / self._max_exact, 1)
+        earned, most, _ = self._exact
+        return floor_ratio(earned * 100, most, 1) if most else 0.0
 
     @cached_property
     def passed(self) -> bool | None:
         if self.pass_percent is None:
             return None
-        if not self._max_exact:
-            return False
-        return self._earned_exact * 100 >= exact(self.pass_percent) * self._max_exact
+        earned, most, _ = self._exact
+        mark = exact(self.pass_percent)  # earned / most >= mark / 100, in integers
+        return bool(most) and earned * 100 * mark.denominator >= mark.numerator * most
 
     def result(self, qid: str) -> QuestionResult | None:
         return next((r for r in self.results if r.question_id == qid), None)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
+from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lms.content.quiz import ResponseError, grade_quiz, parse_markdown
+from lms.content.quiz_results import QuestionResult, QuizResult
 
 QUIZ = """\
 ```quiz
@@ -273,3 +278,23 @@ def test_practice_quiz_has_no_pass() -> None:
     result = grade_quiz(quiz, {})
     assert (result.passed, result.percent, result.earned) == (None, 0, 0)
     assert result.results[0].blank
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.fractions(min_value=0, max_value=1, max_denominator=12),
+                          st.integers(0, 10_000).map(lambda n: n / 100)), max_size=12),
+       st.none() | st.integers(0, 1000).map(lambda n: n / 10))
+def test_figures_are_the_exact_sums_floored(graded, pass_percent) -> None:
+    """A result's figures against the rules worked out with Fractions: earned and max points
+    floored to 2 places, percent to 1, and passed decided on the exact ratio."""
+    results = tuple(QuestionResult(question_id=f"q{n}", type="true_false", fraction=share,
+                                   points=points, correct=share == 1, blank=False)
+                    for n, (share, points) in enumerate(graded))
+    result = QuizResult(quiz_id="t", version="v", pass_percent=pass_percent, results=results)
+    earned = sum((share * Fraction(repr(points)) for share, points in graded), Fraction(0))
+    most = sum((Fraction(repr(points)) for _, points in graded), Fraction(0))
+    assert result.earned == math.floor(earned * 100) / 100
+    assert result.max_points == math.floor(most * 100) / 100
+    assert result.percent == (math.floor(earned * 1000 / most) / 10 if most else 0.0)
+    assert result.passed == (None if pass_percent is None else
+                             bool(most) and earned * 100 >= Fraction(repr(pass_percent)) * most)
