@@ -31,7 +31,7 @@ def match(app: Flask, environ) -> tuple[str, dict] | None:
     no view (not found, a method not allowed, a redirect to add a trailing slash).
 
     Werkzeug's own answer (app.create_url_adapter(...).match()), remembered for the last 1,024
-    URLs: it costs 20-30 µs, as much as the rest of answering a kept page. The rules do not
+    URLs: matching cost 10-30 µs a request (32 µs for a quiz submission's path). The rules do not
     change once the app serves, and the answer depends on nothing but MATCHED_ON."""
     matched = _matcher(app)(tuple(environ.get(name) for name in MATCHED_ON))
     return matched and (matched[0], dict(matched[1]))

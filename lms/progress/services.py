@@ -91,8 +91,8 @@ class AccountRefused(Exception):
 
 def new_attempt(user_id: int, module: Module, quiz: Quiz, token: str, result: QuizResult,
                 generation: int | None = None) -> NewAttempt:
-    """The row of a graded attempt, worked out before the write transaction begins (the
-    figures are exact fractions, slow to round; the record is JSON). With the session's
+    """The row of a graded attempt, worked out before the write transaction begins (its
+    figures, its record as JSON, the INSERT compiled). With the session's
     `generation`, storing it makes the user loader's checks of the account first."""
     row = {
         "user_id": user_id,
